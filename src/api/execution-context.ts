@@ -1,0 +1,122 @@
+/**
+ * Where execute() goes: the seam between the APIs and whatever runs jobs. The cluster layer
+ * registers an executor (embedded local cluster, or a remote one). In plan-capture mode — a
+ * worker replaying main() — executions before the target return the client's recorded results
+ * and the target execution hands over its plan instead of running.
+ */
+import type { TranslatedJob } from "../graph/job-graph-generator.ts";
+import { InternalError } from "../core/errors.ts";
+
+/** What one execution produced, as plain data: recorded by the client, replayed in capture mode. */
+export interface ExecutionResultData {
+  jobId: string;
+  jobName: string;
+  netRuntimeMs: number;
+  accumulators: Record<string, unknown>;
+  /** Records sent to the client by collect sinks, by channel. */
+  collected: Record<string, unknown[]>;
+}
+
+export interface PlanExecutor {
+  execute(job: TranslatedJob, collectChannels: string[]): Promise<ExecutionResultData>;
+}
+
+export interface JobHandle {
+  jobId: string;
+  result: Promise<ExecutionResultData>;
+  cancel(): Promise<void>;
+  status(): string;
+}
+
+export interface AsyncPlanExecutor extends PlanExecutor {
+  submit(job: TranslatedJob, collectChannels: string[]): Promise<JobHandle>;
+}
+
+export type ExecutionMode =
+  | { kind: "execute"; executor: AsyncPlanExecutor; recorded: ExecutionResultData[] }
+  | { kind: "capture"; target: number; recorded: ExecutionResultData[]; onCapture(job: TranslatedJob, collectChannels: string[]): void };
+
+interface Context {
+  mode: ExecutionMode | undefined;
+  /** Executions started so far by this program (execute, collect, count...). */
+  executions: number;
+  defaultExecutor: (() => AsyncPlanExecutor) | undefined;
+  defaults: { parallelism?: number; config: Record<string, string> };
+}
+
+const context: Context = { mode: undefined, executions: 0, defaultExecutor: undefined, defaults: { config: {} } };
+
+/** The cluster layer registers how to run jobs when nothing else was set (a job run with plain `bun`). */
+export function registerDefaultExecutor(factory: () => AsyncPlanExecutor): void {
+  context.defaultExecutor = factory;
+}
+
+export function setExecutionMode(mode: ExecutionMode | undefined, defaults?: { parallelism?: number; config?: Record<string, string> }): void {
+  context.mode = mode;
+  context.executions = 0;
+  context.defaults = { parallelism: defaults?.parallelism, config: defaults?.config ?? {} };
+}
+
+export function executionDefaults(): { parallelism?: number; config: Record<string, string> } {
+  return context.defaults;
+}
+
+export function isCapturing(): boolean {
+  return context.mode?.kind === "capture";
+}
+
+const never = new Promise<never>(() => {});
+
+/**
+ * Runs (or replays, or captures) one execution of the program. Every API call that executes
+ * goes through here, so executions are numbered the same in the client and in every replay.
+ */
+export async function runExecution(job: TranslatedJob, collectChannels: string[]): Promise<ExecutionResultData> {
+  const k = context.executions++;
+  let mode = context.mode;
+  if (!mode) {
+    if (!context.defaultExecutor) throw new InternalError("no executor registered for execute()");
+    mode = context.mode = { kind: "execute", executor: context.defaultExecutor(), recorded: [] };
+  }
+  if (mode.kind === "capture") {
+    if (k < mode.target) {
+      const r = mode.recorded[k];
+      if (!r) throw new InternalError(`no recorded result for execution ${k}`);
+      return r;
+    }
+    if (k === mode.target) mode.onCapture(job, collectChannels);
+    return never;
+  }
+  const result = await mode.executor.execute(job, collectChannels);
+  mode.recorded[k] = result;
+  return result;
+}
+
+/** Submits without waiting (executeAsync); the result is recorded when it arrives. */
+export async function submitExecution(job: TranslatedJob, collectChannels: string[]): Promise<JobHandle> {
+  const k = context.executions++;
+  let mode = context.mode;
+  if (!mode) {
+    if (!context.defaultExecutor) throw new InternalError("no executor registered for executeAsync()");
+    mode = context.mode = { kind: "execute", executor: context.defaultExecutor(), recorded: [] };
+  }
+  if (mode.kind === "capture") {
+    if (k === mode.target) mode.onCapture(job, collectChannels);
+    const recorded = mode.recorded[k];
+    return { jobId: recorded?.jobId ?? job.jobGraph.jobId, result: recorded ? Promise.resolve(recorded) : never, cancel: async () => {}, status: () => "FINISHED" };
+  }
+  const handle = await mode.executor.submit(job, collectChannels);
+  const recorded = mode.recorded;
+  handle.result.then((r) => (recorded[k] = r), () => {});
+  return handle;
+}
+
+/** The results recorded so far in execute mode (shipped to workers with the next execution). */
+export function recordedResults(): ExecutionResultData[] {
+  return context.mode?.kind === "execute" ? context.mode.recorded : [];
+}
+
+/** The index the next execution will get. */
+export function nextExecutionIndex(): number {
+  return context.executions;
+}

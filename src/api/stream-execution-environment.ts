@@ -1,0 +1,221 @@
+/** StreamExecutionEnvironment: where DataStream programs start, and how they are executed. */
+import { EnvironmentBase } from "./environment-base.ts";
+import { DataStream } from "./datastream/data-stream.ts";
+import { JobClient, JobExecutionResult } from "./job-execution-result.ts";
+import type { TypeInformation } from "../types/type-information.ts";
+import type { SplitSource } from "../runtime/operators/source.ts";
+import { SourceOperator } from "../runtime/operators/source-operator.ts";
+import { SourceFunctionSource, type SourceFunctionLike } from "../runtime/operators/source-function-source.ts";
+import { CollectionSource, SequenceSource } from "../connectors/collection-source.ts";
+import { TextFileSource } from "../connectors/text-file-source.ts";
+import { SocketTextSource } from "../connectors/socket-source.ts";
+import { CsvSource } from "../connectors/csv-source.ts";
+import type { CsvFormat } from "../connectors/csv.ts";
+import { csvParsersFor } from "./csv-types.ts";
+import { Types } from "../types/types.ts";
+import { ConfigKeys } from "../core/config.ts";
+import { checkArgument, InvalidProgramError } from "../core/errors.ts";
+import type { RuntimeMode } from "../runtime/jobgraph/job-graph.ts";
+import type { Transformation } from "../graph/transformation.ts";
+
+export type RuntimeExecutionMode = "STREAMING" | "BATCH" | "AUTOMATIC";
+
+export interface CsvReadOptions extends CsvFormat {
+  /** Field types, or a TUPLE / ROW type. */
+  types?: TypeInformation[] | TypeInformation;
+}
+
+/** Sources with a parallel variant (a file, a sequence) declare it; others run with parallelism 1. */
+interface SourceSpec<T> {
+  name: string;
+  create: () => SplitSource<T>;
+  type?: TypeInformation<T>;
+  parallel: boolean;
+  bounded: boolean;
+}
+
+export class StreamExecutionEnvironment extends EnvironmentBase {
+  private mode: RuntimeExecutionMode = "STREAMING";
+  private bufferTimeout: number;
+  private autoWatermarkInterval = 200;
+
+  static getExecutionEnvironment(): StreamExecutionEnvironment {
+    return new StreamExecutionEnvironment();
+  }
+
+  /** A local environment: the same as getExecutionEnvironment() when no cluster was given. */
+  static createLocalEnvironment(parallelism?: number): StreamExecutionEnvironment {
+    const env = new StreamExecutionEnvironment();
+    if (parallelism) env.setParallelism(parallelism);
+    return env;
+  }
+
+  constructor() {
+    super();
+    this.bufferTimeout = this.config.getDurationMs(ConfigKeys.bufferTimeout, 100);
+    const mode = this.config.getString(ConfigKeys.runtimeMode);
+    if (mode) this.setRuntimeMode(mode.toUpperCase() as RuntimeExecutionMode);
+  }
+
+  setRuntimeMode(mode: RuntimeExecutionMode): this {
+    checkArgument(mode === "STREAMING" || mode === "BATCH" || mode === "AUTOMATIC", `runtime mode must be STREAMING, BATCH or AUTOMATIC, got '${mode}'`);
+    this.mode = mode;
+    return this;
+  }
+
+  setBufferTimeout(ms: number): this {
+    checkArgument(ms >= -1, `buffer timeout must be >= -1 ms, got ${ms}`);
+    this.bufferTimeout = ms;
+    return this;
+  }
+
+  getBufferTimeout(): number {
+    return this.bufferTimeout;
+  }
+
+  disableOperatorChaining(): this {
+    this.chainingEnabled = false;
+    return this;
+  }
+
+  getConfig(): { setAutoWatermarkInterval(ms: number): void; getAutoWatermarkInterval(): number } {
+    return {
+      setAutoWatermarkInterval: (ms) => void (this.autoWatermarkInterval = ms),
+      getAutoWatermarkInterval: () => this.autoWatermarkInterval,
+    };
+  }
+
+  // ---- sources ----
+
+  fromElements<T>(...elements: T[]): DataStream<T> {
+    checkArgument(elements.length > 0, "fromElements needs at least one element");
+    return this.sourceFrom({ name: "Collection Source", create: () => new CollectionSource(elements), parallel: false, bounded: true });
+  }
+
+  fromCollection<T>(collection: Iterable<T>, type?: TypeInformation<T>): DataStream<T> {
+    const items = [...collection];
+    return this.sourceFrom({ name: "Collection Source", create: () => new CollectionSource(items), type, parallel: false, bounded: true });
+  }
+
+  fromSequence(from: number, to: number): DataStream<number> {
+    checkArgument(from <= to, `fromSequence: from (${from}) must not be greater than to (${to})`);
+    return this.sourceFrom({ name: "Sequence Source", create: () => new SequenceSource(from, to), type: Types.LONG, parallel: true, bounded: true });
+  }
+
+  readTextFile(path: string): DataStream<string> {
+    return this.sourceFrom({ name: `Text File Source`, create: () => new TextFileSource(path), type: Types.STRING, parallel: true, bounded: true });
+  }
+
+  readCsvFile<T = unknown[]>(path: string, options: CsvReadOptions = {}): DataStream<T> {
+    const { parsers, type, fieldNames } = csvParsersFor(options.types, "readCsvFile");
+    return this.sourceFrom<T>({ name: "CSV File Source", create: () => new CsvSource(path, parsers, options, fieldNames) as any, type: type as TypeInformation<T>, parallel: true, bounded: true });
+  }
+
+  socketTextStream(host: string, port: number, delimiter = "\n", maxRetry = 0): DataStream<string> {
+    return this.sourceFrom({ name: "Socket Stream", create: () => new SocketTextSource(host, port, delimiter, maxRetry), type: Types.STRING, parallel: false, bounded: false });
+  }
+
+  /**
+   * A user SourceFunction ({ run(ctx), cancel() }). A plain object runs with parallelism 1;
+   * an instance of a class (RichParallelSourceFunction) gets one fresh instance per subtask.
+   */
+  addSource<T>(source: SourceFunctionLike<T> | { createReader?: unknown }, nameOrType?: string | TypeInformation<T>, type?: TypeInformation<T>): DataStream<T> {
+    const name = typeof nameOrType === "string" ? nameOrType : "Custom Source";
+    const outType = typeof nameOrType === "object" ? nameOrType : type;
+    const asSplit = source as unknown as { toSplitSource?: () => SplitSource<T>; parallel?: boolean; bounded?: boolean };
+    if (typeof asSplit.toSplitSource === "function")
+      return this.sourceFrom({ name, create: () => asSplit.toSplitSource!(), type: outType, parallel: asSplit.parallel ?? true, bounded: asSplit.bounded ?? true });
+    const fn = source as SourceFunctionLike<T>;
+    if (typeof fn.run !== "function") throw new InvalidProgramError(`addSource '${name}': expected a SourceFunction with run(ctx) and cancel()`);
+    const parallel = isParallelSource(fn);
+    const create = () => new SourceFunctionSource(parallel ? cloneFunction(fn) : fn, true, name);
+    return this.sourceFrom({ name, create, type: outType, parallel, bounded: true });
+  }
+
+  /** fromSource(source, watermarkStrategy, name): a Source object (DataGeneratorSource, NexmarkSource...). */
+  fromSource<T>(source: { toSplitSource(): SplitSource<T>; parallel?: boolean; bounded?: boolean; type?: TypeInformation<T> }, _watermarkStrategy?: unknown, name = "Source"): DataStream<T> {
+    return this.sourceFrom({ name, create: () => source.toSplitSource(), type: source.type, parallel: source.parallel ?? true, bounded: source.bounded ?? true });
+  }
+
+  private sourceFrom<T>(spec: SourceSpec<T>): DataStream<T> {
+    const t = this.addTransformation("source", [], {
+      name: spec.name,
+      operatorKind: "source",
+      outputType: spec.type,
+      createOperator: () => new SourceOperator(spec.create()),
+      maxParallelism: spec.parallel ? undefined : 1,
+      bounded: spec.bounded,
+    });
+    return new DataStream<T>(this, t);
+  }
+
+  // ---- execution ----
+
+  async execute(jobName?: string): Promise<JobExecutionResult> {
+    return new JobExecutionResult(await this.run(jobName));
+  }
+
+  async executeAsync(jobName?: string): Promise<JobClient> {
+    return new JobClient(await this.submit(jobName));
+  }
+
+  /** Runs the program with an extra collecting sink and returns what reached it. */
+  async collectWith(sink: Transformation, channel: string, jobName?: string): Promise<unknown[]> {
+    const r = await this.run(jobName, [sink], [channel]);
+    return r.collected[channel] ?? [];
+  }
+
+  protected runtimeMode(): RuntimeMode {
+    if (this.mode === "AUTOMATIC") return this.sinks.every((s) => allSourcesBounded(s)) ? "BATCH" : "STREAMING";
+    return this.mode;
+  }
+
+  protected blockingShuffles(): boolean {
+    return this.isBatchMode();
+  }
+
+  protected bufferTimeoutMs(): number {
+    return this.bufferTimeout;
+  }
+
+  protected defaultJobName(): string {
+    return "Flink Streaming Job";
+  }
+
+  /** Whether the job being run is in BATCH mode; asked by operators when they are created. */
+  isBatchMode(): boolean {
+    return (this.resolvedMode ?? this.runtimeMode()) === "BATCH";
+  }
+}
+
+function allSourcesBounded(t: Transformation): boolean {
+  if (t.kind === "source") return t.props.bounded !== false;
+  return t.inputs.every(allSourcesBounded);
+}
+
+/** Class instances whose class declares itself parallel (RichParallelSourceFunction, ParallelSourceFunction). */
+function isParallelSource(fn: object): boolean {
+  let proto = Object.getPrototypeOf(fn);
+  while (proto && proto !== Object.prototype) {
+    if (proto.constructor?.isParallelSource === true) return true;
+    proto = Object.getPrototypeOf(proto);
+  }
+  return false;
+}
+
+/** A fresh copy of a function object for each subtask: same class, same own fields. */
+function cloneFunction<T extends object>(fn: T): T {
+  return Object.assign(Object.create(Object.getPrototypeOf(fn)), structuredCloneSafe(fn));
+}
+
+function structuredCloneSafe(o: object): object {
+  const copy: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) {
+    try {
+      copy[k] = typeof v === "function" ? v : structuredClone(v);
+    } catch {
+      copy[k] = v;
+    }
+  }
+  return copy;
+}

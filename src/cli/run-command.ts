@@ -1,0 +1,18 @@
+/** `flinkts run`: runs a job file on the embedded local cluster with a live status line. */
+import { runJobFile } from "../cluster/job-runner.ts";
+import { loadConfiguration, parallelismOption } from "./options.ts";
+import { StatusLine } from "./status-line.ts";
+import { reportError } from "./report-error.ts";
+
+export async function runCommand(job: string, args: string[], options: Record<string, unknown>): Promise<number> {
+  if (options.jobmanager !== undefined) return reportError(new Error(`-m ${options.jobmanager}: submitting to a standalone cluster is not available in this build; omit -m to run locally`));
+  const status = new StatusLine();
+  try {
+    const config = loadConfiguration(options);
+    await runJobFile({ jobFile: job, args: args.map(String), parallelism: parallelismOption(options, config), config, listener: status });
+    return 0;
+  } catch (e) {
+    status.stop();
+    return reportError(e);
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * Makes `import ... from "flinkts"` resolve to this engine in any folder, with or without
+ * node_modules, under bun and inside the compiled binary. Must run in every thread that loads
+ * job code (Bun plugins are per thread).
+ */
+import * as flinkts from "../index.ts";
+
+let registered = false;
+
+export function registerFlinktsModule(): void {
+  if (registered) return;
+  registered = true;
+  Bun.plugin({
+    name: "flinkts",
+    setup(build) {
+      build.module("flinkts", () => ({ exports: flinkts as Record<string, unknown>, loader: "object" }));
+    },
+  });
+}
+
+registerFlinktsModule();

@@ -1,0 +1,103 @@
+/**
+ * A slot: one worker thread of a TaskManager. Replays each job's main() to get its user code,
+ * runs the tasks deployed to it, and exchanges buffers with other slots over MessagePorts.
+ */
+import "./module-plugin.ts";
+import { NetworkEnvironment } from "../runtime/network/network-environment.ts";
+import { Task, type TaskHost } from "../runtime/tasks/task.ts";
+import type { UserCodeTable } from "../runtime/tasks/user-code.ts";
+import { capturePlan } from "./plan-capture.ts";
+import { firstDifference } from "../graph/job-graph-generator.ts";
+import { serializeError, UserError } from "../core/errors.ts";
+import type { FromSlot, JobSpec, ToSlot } from "./slot-protocol.ts";
+
+declare const self: Worker;
+
+interface JobState {
+  userCode: Promise<UserCodeTable>;
+  tasks: Set<Task>;
+}
+
+let slot = -1;
+let net: NetworkEnvironment;
+const jobs = new Map<string, JobState>();
+
+function post(m: FromSlot): void {
+  self.postMessage(m);
+}
+
+function loadJob(spec: JobSpec): JobState {
+  const userCode = capturePlan({ bundle: spec.bundle, args: spec.args, target: spec.executionIndex, recorded: spec.recorded, randoms: spec.randoms, defaults: spec.defaults }).then(
+    ({ job }) => {
+      if (job.jobGraph.graphHash !== spec.jobGraph.graphHash)
+        throw new UserError(
+          `${spec.bundle.jobFile}: the job graph built when main() was replayed differs from the client's: ${firstDifference(spec.jobGraph, job.jobGraph)}; main() must build the same graph every time it runs`,
+        );
+      return job.userCode;
+    },
+  );
+  userCode.catch((e) => post({ t: "job-failed", jobId: spec.jobId, slot, error: serializeError(e) }));
+  const state = { userCode, tasks: new Set<Task>() };
+  jobs.set(spec.jobId, state);
+  return state;
+}
+
+async function deploy(m: Extract<ToSlot, { t: "deploy" }>): Promise<void> {
+  const dep = m.deployment;
+  const job = jobs.get(dep.jobId);
+  if (!job) return;
+  let userCode: UserCodeTable;
+  try {
+    userCode = await job.userCode;
+  } catch {
+    return; // reported as job-failed already
+  }
+  const host: TaskHost = {
+    net,
+    userCode,
+    reportState: (task, state, error, accumulators) =>
+      post({ t: "state", jobId: dep.jobId, vertexId: dep.vertexId, subtask: dep.subtaskIndex, state, error, accumulators, in: task.recordsIn, out: task.recordsOut }),
+    sendToClient: (jobId, channel, payload) => post({ t: "client", jobId, channel, payload }),
+  };
+  const task = new Task(dep, host);
+  job.tasks.add(task);
+  await task.run();
+  job.tasks.delete(task);
+}
+
+function reportMetrics(): void {
+  const tasks: Extract<FromSlot, { t: "metrics" }>["tasks"] = [];
+  for (const [jobId, job] of jobs)
+    for (const task of job.tasks) tasks.push({ jobId, vertexId: task.deployment.vertexId, subtask: task.deployment.subtaskIndex, in: task.recordsIn, out: task.recordsOut });
+  if (tasks.length > 0) post({ t: "metrics", tasks });
+}
+
+self.onmessage = (e: MessageEvent<ToSlot>) => {
+  const m = e.data;
+  switch (m.t) {
+    case "init":
+      slot = m.slot;
+      net = new NetworkEnvironment(slot);
+      for (const p of m.peers) net.addPeer(p.slot, p.port as any);
+      setInterval(reportMetrics, 250).unref?.();
+      post({ t: "ready", slot });
+      break;
+    case "job":
+      loadJob(m.spec);
+      break;
+    case "deploy":
+      void deploy(m);
+      break;
+    case "cancel":
+      for (const task of jobs.get(m.jobId)?.tasks ?? []) task.cancel();
+      break;
+    case "release":
+      jobs.delete(m.jobId);
+      net.releaseJob(m.jobId);
+      break;
+  }
+};
+
+process.on("unhandledRejection", (e) => {
+  throw e;
+});

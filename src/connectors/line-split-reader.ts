@@ -1,0 +1,217 @@
+/**
+ * Reads the lines of a subtask's file segments through one reused buffer, decoding a whole
+ * chunk of lines at a time.
+ *
+ * Ownership: a line belongs to the segment where it starts. A segment not at a file's start
+ * skips the partial line it begins in; every segment reads past its end to finish its last
+ * line. Lines end at "\n"; a "\r" before it is dropped; the last line of a file may lack "\n".
+ *
+ * Memory: one buffer (1 MiB, doubled while a single line does not fit). Each read is decoded
+ * only up to its last newline (latin1 when the bytes are ASCII, else UTF-8, which never splits a
+ * character there) and the rest is carried to the front of the buffer for the next read.
+ */
+import { isAscii } from "node:buffer";
+import { closeSync, openSync, readSync } from "node:fs";
+import { UserError } from "../core/errors.ts";
+import type { FileSegment } from "./file-splits.ts";
+
+const NEWLINE = 10;
+const CR = 13;
+export const DEFAULT_READ_BUFFER_SIZE = 1 << 20;
+
+/** Node's and Bun's undeclared Buffer decoders: no argument checks, no encoding lookup. */
+interface RawSlicing {
+  latin1Slice(start: number, end: number): string;
+  utf8Slice(start: number, end: number): string;
+}
+
+export class LineSplitReader {
+  private buf: Buffer;
+  private segIndex = -1;
+  private seg: FileSegment | null = null;
+  private fd = -1;
+  /** File offset of the next read. */
+  private readPos = 0;
+  /** buf[0, carry) holds the start of a line whose end has not been read yet. */
+  private carry = 0;
+  /** Nothing more of the current segment is to be read. */
+  private segDone = true;
+  /** Decoded lines, each ending in "\n"; chunkPos is where the next line starts. */
+  private chunk = "";
+  private chunkPos = 0;
+  private chunkHasCR = false;
+  private firstLineOffset = 0;
+  private linesInSegment = 0;
+  private newlinesBefore = -1;
+
+  constructor(
+    private readonly segments: readonly FileSegment[],
+    bufferSize = DEFAULT_READ_BUFFER_SIZE,
+  ) {
+    this.buf = Buffer.allocUnsafe(bufferSize);
+  }
+
+  /** The next line, or null when every segment is read. */
+  nextLine(): string | null {
+    let q = this.chunk.indexOf("\n", this.chunkPos);
+    while (q < 0) {
+      if (!this.fill()) return null;
+      q = this.chunk.indexOf("\n", 0);
+    }
+    const p = this.chunkPos;
+    this.chunkPos = q + 1;
+    this.linesInSegment++;
+    if (this.chunkHasCR && q > p && this.chunk.charCodeAt(q - 1) === CR) return this.chunk.slice(p, q - 1);
+    return this.chunk.slice(p, q);
+  }
+
+  /** The file of the line last returned. */
+  currentPath(): string {
+    return this.seg?.path ?? "";
+  }
+
+  /** True if the line last returned is the first line of its file (a CSV header). */
+  isFirstLineOfFile(): boolean {
+    return this.firstLineOffset === 0 && this.linesInSegment === 1;
+  }
+
+  /** 1-based line number, within its file, of the line last returned. Counts lazily: meant for error messages. */
+  currentLineNumber(): number {
+    if (this.newlinesBefore < 0) this.newlinesBefore = this.countNewlinesBefore(this.firstLineOffset);
+    return this.newlinesBefore + this.linesInSegment;
+  }
+
+  close(): void {
+    this.closeFile();
+    this.segIndex = this.segments.length;
+    this.segDone = true;
+    this.chunk = "";
+    this.chunkPos = 0;
+  }
+
+  /** Decodes the next chunk of whole lines; false when all segments are exhausted. */
+  private fill(): boolean {
+    for (;;) {
+      if (this.segDone) {
+        if (!this.nextSegment()) return false;
+        continue;
+      }
+      if (this.carry === this.buf.length) this.grow();
+      const buf = this.buf;
+      const n = readSync(this.fd, buf, this.carry, buf.length - this.carry, this.readPos);
+      if (n === 0) {
+        // End of file: what is carried is a last line without "\n".
+        this.segDone = true;
+        if (this.carry === 0) continue;
+        this.setChunk(this.carry, true);
+        this.carry = 0;
+        return true;
+      }
+      const bufOffset = this.readPos - this.carry;
+      this.readPos += n;
+      const end = this.carry + n;
+      // The segment's last line is the one that ends at the first "\n" at or after byte end - 1.
+      const stopFrom = this.seg!.end - 1 - bufOffset;
+      const k = stopFrom < end ? buf.indexOf(NEWLINE, stopFrom < 0 ? 0 : stopFrom) : -1;
+      let last: number;
+      if (k >= 0 && k < end) {
+        last = k;
+        this.segDone = true;
+      } else {
+        last = buf.lastIndexOf(NEWLINE, end - 1);
+      }
+      if (last < 0) {
+        this.carry = end;
+        continue;
+      }
+      this.setChunk(last + 1, false);
+      if (this.segDone) {
+        this.carry = 0;
+      } else {
+        buf.copyWithin(0, last + 1, end);
+        this.carry = end - last - 1;
+      }
+      return true;
+    }
+  }
+
+  private setChunk(length: number, appendNewline: boolean): void {
+    const bytes = this.buf.subarray(0, length);
+    const raw = this.buf as unknown as RawSlicing;
+    let s = isAscii(bytes) ? raw.latin1Slice(0, length) : raw.utf8Slice(0, length);
+    if (appendNewline) s += "\n";
+    this.chunk = s;
+    this.chunkPos = 0;
+    this.chunkHasCR = bytes.indexOf(CR) >= 0;
+  }
+
+  private grow(): void {
+    const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+    this.buf.copy(bigger, 0, 0, this.carry);
+    this.buf = bigger;
+  }
+
+  /** Opens the next segment that owns at least one line. */
+  private nextSegment(): boolean {
+    this.closeFile();
+    while (++this.segIndex < this.segments.length) {
+      const seg = this.segments[this.segIndex]!;
+      try {
+        this.fd = openSync(seg.path, "r");
+      } catch (e) {
+        throw new UserError(`input file ${seg.path} cannot be opened: ${(e as Error).message}`, { cause: e });
+      }
+      const first = this.firstLineStart(seg);
+      if (first < seg.end) {
+        this.seg = seg;
+        this.readPos = first;
+        this.firstLineOffset = first;
+        this.carry = 0;
+        this.segDone = false;
+        this.linesInSegment = 0;
+        this.newlinesBefore = -1;
+        return true;
+      }
+      this.closeFile();
+    }
+    return false;
+  }
+
+  /** Offset of the first line starting at or after seg.start (>= seg.end if none does). */
+  private firstLineStart(seg: FileSegment): number {
+    if (seg.start === 0) return 0;
+    // A line starts at seg.start exactly when the byte before it is "\n".
+    let pos = seg.start - 1;
+    for (;;) {
+      const n = readSync(this.fd, this.buf, 0, this.buf.length, pos);
+      if (n === 0) return seg.fileSize;
+      const k = this.buf.indexOf(NEWLINE);
+      if (k >= 0 && k < n) return pos + k + 1;
+      pos += n;
+      if (pos >= seg.end) return pos;
+    }
+  }
+
+  private countNewlinesBefore(offset: number): number {
+    if (offset === 0) return 0;
+    const scratch = Buffer.allocUnsafe(Math.min(offset, DEFAULT_READ_BUFFER_SIZE));
+    const fd = openSync(this.seg!.path, "r");
+    let count = 0;
+    try {
+      for (let pos = 0; pos < offset; ) {
+        const n = readSync(fd, scratch, 0, Math.min(scratch.length, offset - pos), pos);
+        if (n === 0) break;
+        for (let k = scratch.indexOf(NEWLINE); k >= 0 && k < n; k = scratch.indexOf(NEWLINE, k + 1)) count++;
+        pos += n;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    return count;
+  }
+
+  private closeFile(): void {
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = -1;
+  }
+}

@@ -1,0 +1,53 @@
+/** The "flinkts" module that jobs import: the public API of API.md. */
+export { StreamExecutionEnvironment, type RuntimeExecutionMode, type CsvReadOptions } from "./api/stream-execution-environment.ts";
+export { DataStream, SingleOutputStreamOperator, DataStreamSink } from "./api/datastream/data-stream.ts";
+export { KeyedStream } from "./api/datastream/keyed-stream.ts";
+export { ConnectedStreams, type CoMapFunction, type CoFlatMapFunction } from "./api/datastream/connected-streams.ts";
+export {
+  ProcessFunction,
+  KeyedProcessFunction,
+  CoProcessFunction,
+  KeyedCoProcessFunction,
+  RichParallelSourceFunction,
+  RichSourceFunction,
+  type SourceContext,
+  type TimerService,
+} from "./api/datastream/process-functions.ts";
+export {
+  AbstractRichFunction,
+  RichMapFunction,
+  RichFlatMapFunction,
+  RichFilterFunction,
+  RichReduceFunction,
+  RichMapPartitionFunction,
+  RichGroupReduceFunction,
+  RichSinkFunction,
+  RichCoMapFunction,
+  RichCoFlatMapFunction,
+  type Collector,
+  type MapFunction,
+  type FlatMapFunction,
+  type FilterFunction,
+  type ReduceFunction,
+  type KeySelector,
+  type SinkFunction,
+  type RuntimeContext,
+} from "./api/functions.ts";
+export { OutputTag } from "./api/output-tag.ts";
+export { JobExecutionResult, JobClient } from "./api/job-execution-result.ts";
+export {
+  ValueStateDescriptor,
+  ListStateDescriptor,
+  MapStateDescriptor,
+  ReducingStateDescriptor,
+  AggregatingStateDescriptor,
+  StateTtlConfig,
+  type AggregateFunction,
+} from "./api/state-descriptors.ts";
+export { Time } from "./api/time.ts";
+export { Types } from "./types/types.ts";
+export type { TypeInformation } from "./types/type-information.ts";
+export { Watermark } from "./core/stream-element.ts";
+export { Configuration } from "./core/config.ts";
+export { IntCounter, LongCounter, DoubleCounter, AverageAccumulator, IntMaximum, IntMinimum, DoubleMaximum, DoubleMinimum, Histogram, ListAccumulator, type Accumulator } from "./core/accumulators.ts";
+export { DataGeneratorSource, RateLimiterStrategy } from "./api/data-generator.ts";

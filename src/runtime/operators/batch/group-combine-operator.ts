@@ -1,0 +1,29 @@
+/** combineGroup: reduceGroup whose function may see partial groups, so it can hand groups out early to bound memory. */
+import { checkArgument } from "../../../core/errors.ts";
+import { type BatchDriverRole, DEFAULT_COMBINE_MAX_ENTRIES, type KeySelector } from "./batch-operator.ts";
+import { type GroupReduceFunction, GroupReduceOperator } from "./group-reduce-operator.ts";
+import { type SortField, sortText } from "./sort-group.ts";
+
+/**
+ * Holds at most `maxRecords` records: past that, every group held so far goes to the function
+ * and the buffer starts again, so one key may be combined several times (Flink's
+ * GroupReduceCombineDriver does the same when its sort buffer is full).
+ */
+export class GroupCombineOperator<T, O> extends GroupReduceOperator<T, O> {
+  override readonly role: BatchDriverRole = "combine";
+
+  constructor(
+    keySelector: KeySelector<T> | null,
+    fn: GroupReduceFunction<T, O>,
+    sortFields?: readonly SortField<T>[],
+    maxRecords: number = DEFAULT_COMBINE_MAX_ENTRIES,
+  ) {
+    super(keySelector, fn, sortFields);
+    checkArgument(Number.isInteger(maxRecords) && maxRecords >= 1, `combineGroup maxRecords must be a positive integer, got ${String(maxRecords)}`);
+    this.maxBuffered = maxRecords;
+  }
+
+  override describe(): string {
+    return `GroupCombine ${this.keySelector === null ? "(all)" : "(hash) by key"}${sortText(this.sortFields)}`;
+  }
+}

@@ -1,0 +1,31 @@
+/** What a task gives each operator of its chain: identity, keyed state, accumulators, the mailbox. */
+import type { Configuration } from "../../core/config.ts";
+import type { Accumulator } from "../../core/accumulators.ts";
+import type { KeyedStateBackend } from "../state/keyed-state-backend.ts";
+
+export interface OperatorContext {
+  readonly operatorId: number;
+  readonly operatorName: string;
+  /** "name (i/p)", as Flink names subtasks in logs and errors. */
+  readonly taskNameWithSubtask: string;
+  readonly subtaskIndex: number;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly config: Configuration;
+  /** Present for operators on a keyed stream: key selector and the state of this subtask's key groups. */
+  readonly keyed?: KeyedContext;
+  addAccumulator(name: string, accumulator: Accumulator<unknown, unknown>): void;
+  getAccumulator(name: string): Accumulator<unknown, unknown> | undefined;
+  /** Runs `action` on the task's mailbox thread between input batches. */
+  executeInMailbox(action: () => void | Promise<void>): void;
+  /** Sends data to the client that submitted the job (collect and print sinks). */
+  sendToClient(channel: string, payload: unknown): void;
+}
+
+export interface KeyedContext {
+  readonly keySelector: (value: unknown) => unknown;
+  readonly backend: KeyedStateBackend;
+  /** Makes `key` the current key for state access; computes its key group. */
+  setCurrentKey(key: unknown): void;
+  getCurrentKey(): unknown;
+}

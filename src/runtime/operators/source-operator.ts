@@ -1,0 +1,69 @@
+/**
+ * The head of a source task: wraps a SplitSource and turns what it emits into records and
+ * watermarks for the chain. A bounded source ends with the maximum watermark, so every
+ * event-time window downstream fires.
+ */
+import { AbstractStreamOperator } from "./stream-operator.ts";
+import type { SourceOutput, SplitSource } from "./source.ts";
+import { MAX_WATERMARK, NO_TIMESTAMP } from "../../core/stream-element.ts";
+
+export class SourceOperator<T = unknown> extends AbstractStreamOperator<never, T> implements SourceOutput<T> {
+  /** Set by the task: resolves when downstream can take more, or undefined when it can now. */
+  backpressure: () => Promise<void> | undefined = () => undefined;
+  private idle = false;
+
+  constructor(readonly source: SplitSource<T>) {
+    super();
+  }
+
+  override open(): void | Promise<void> {
+    this.source.bind?.(this, this.context);
+    return this.source.open(this.context.subtaskIndex, this.context.parallelism);
+  }
+
+  emitNext(budget: number): boolean | Promise<boolean> {
+    return this.source.emitNext(this, budget);
+  }
+
+  collect(value: T): void {
+    this.idle = false;
+    this.output.collect(value, NO_TIMESTAMP);
+  }
+
+  collectWithTimestamp(value: T, timestamp: number): void {
+    this.idle = false;
+    this.output.collect(value, timestamp);
+  }
+
+  emitWatermark(timestamp: number): void {
+    this.output.emitWatermark(timestamp);
+  }
+
+  markIdle(): void {
+    this.idle = true;
+  }
+
+  isIdle(): boolean {
+    return this.idle;
+  }
+
+  processElement(): void {
+    throw new Error("a source has no input");
+  }
+
+  override endInput(): void {
+    if (this.source.bounded) this.output.emitWatermark(MAX_WATERMARK);
+  }
+
+  cancel(): void {
+    this.source.cancel();
+  }
+
+  override close(): void | Promise<void> {
+    return this.source.close();
+  }
+
+  describe(): string {
+    return `Source: ${this.source.describe()}`;
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * The operator contract every task runs: one lifecycle for streaming and batch operators.
+ *
+ * Lifecycle: setup -> open -> processElement / processWatermark (many) -> endInput -> close.
+ * Threading: all calls come from the task's mailbox loop on one thread; operators never lock.
+ * Hot path: processElement returns void and allocates nothing it can avoid; timestamps travel
+ * beside values (NO_TIMESTAMP when absent), never wrapped in a record object.
+ */
+import type { OperatorContext } from "./operator-context.ts";
+
+export interface Output<T = unknown> {
+  /** Emits a record downstream, with its timestamp (NO_TIMESTAMP when it has none). */
+  collect(value: T, timestamp: number): void;
+  /** Emits a record to the side output with the given tag id. */
+  collectSide(tag: string, value: unknown, timestamp: number): void;
+  /** Forwards a watermark downstream. */
+  emitWatermark(timestamp: number): void;
+}
+
+export interface StreamOperator<IN = unknown, OUT = unknown> {
+  setup(context: OperatorContext, output: Output<OUT>): void;
+  open(): void | Promise<void>;
+  processElement(value: IN, timestamp: number): void;
+  processWatermark(timestamp: number): void;
+  /** All input has arrived (bounded input): flush what is held. May emit. */
+  endInput(): void | Promise<void>;
+  close(): void | Promise<void>;
+  /** One line for the plan view. */
+  describe(): string;
+}
+
+export interface TwoInputStreamOperator<IN1 = unknown, IN2 = unknown, OUT = unknown> {
+  readonly twoInput: true;
+  setup(context: OperatorContext, output: Output<OUT>): void;
+  open(): void | Promise<void>;
+  processElement1(value: IN1, timestamp: number): void;
+  processElement2(value: IN2, timestamp: number): void;
+  /** Called with the combined watermark of both inputs. */
+  processWatermark(timestamp: number): void;
+  endInput(input: 1 | 2): void | Promise<void>;
+  close(): void | Promise<void>;
+  describe(): string;
+}
+
+export type AnyOperator = StreamOperator | TwoInputStreamOperator;
+
+export function isTwoInput(op: AnyOperator): op is TwoInputStreamOperator {
+  return (op as TwoInputStreamOperator).twoInput === true;
+}
+
+/**
+ * A base with the plumbing most one-input operators share: keeps the output and context,
+ * forwards watermarks, and does nothing on endInput/close.
+ */
+export abstract class AbstractStreamOperator<IN = unknown, OUT = unknown> implements StreamOperator<IN, OUT> {
+  protected output!: Output<OUT>;
+  protected context!: OperatorContext;
+
+  setup(context: OperatorContext, output: Output<OUT>): void {
+    this.context = context;
+    this.output = output;
+  }
+  open(): void | Promise<void> {}
+  abstract processElement(value: IN, timestamp: number): void;
+  processWatermark(timestamp: number): void {
+    this.output.emitWatermark(timestamp);
+  }
+  endInput(): void | Promise<void> {}
+  close(): void | Promise<void> {}
+  abstract describe(): string;
+}

@@ -1,0 +1,41 @@
+/** The current key, key group and namespace that every keyed state of a backend reads. */
+import { keyToMapKey } from "../../types/key-hashing.ts";
+
+/** What keyToMapKey returns: a value JS Maps compare the way Flink compares keys. */
+export type MapKey = string | number | boolean | bigint | null | undefined;
+
+/** Windows and timers use namespaces; plain keyed state lives in this one. Snapshots write it as null. */
+export const DEFAULT_NAMESPACE = null;
+
+/**
+ * Shared by a backend and all its states, so that switching the key is a few field writes.
+ *
+ * Invariants: `mapKey === keyToMapKey(key)`, `nsKey === keyToMapKey(namespace)` unless the
+ * namespace is the default one, and `version` grows on every change of key or namespace — state
+ * tables use it to reuse the last lookup within one record.
+ */
+export class KeyContext {
+  key: unknown = undefined;
+  mapKey: MapKey = undefined;
+  keyGroup = -1;
+  /** keyGroup − range.start; -1 until a key is set. */
+  kgIndex = -1;
+  namespace: unknown = DEFAULT_NAMESPACE;
+  nsKey: MapKey = null;
+  isDefaultNamespace = true;
+  version = 0;
+
+  /** null and undefined select the default namespace. */
+  setNamespace(namespace: unknown): void {
+    if (namespace === null || namespace === undefined) {
+      this.namespace = DEFAULT_NAMESPACE;
+      this.nsKey = null;
+      this.isDefaultNamespace = true;
+    } else {
+      this.namespace = namespace;
+      this.nsKey = keyToMapKey(namespace);
+      this.isDefaultNamespace = false;
+    }
+    this.version++;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Reads a task's input buffers: deserializes each element and hands records, watermarks and
+ * end-of-input to the chain's head. Keeps the per-channel watermarks (Flink's StatusWatermarkValve):
+ * an input's watermark is the minimum over its live channels; finished and idle channels do not
+ * hold it back.
+ */
+import { ElementTag, type Buffer } from "../network/buffer.ts";
+import type { InputChannel, InputGate } from "../network/input-gate.ts";
+import { DataInputView } from "../../types/data-input-view.ts";
+import { MAX_WATERMARK, MIN_WATERMARK, NO_TIMESTAMP } from "../../core/stream-element.ts";
+import type { AnyOperator, StreamOperator, TwoInputStreamOperator } from "../operators/stream-operator.ts";
+import { isTwoInput } from "../operators/stream-operator.ts";
+
+export class InputProcessor {
+  private readonly input = new DataInputView();
+  private readonly inputWatermark = [MIN_WATERMARK, MIN_WATERMARK, MIN_WATERMARK];
+  private readonly openChannels = [0, 0, 0];
+  private emittedWatermark = MIN_WATERMARK;
+  private readonly twoInput: boolean;
+  recordsIn = 0;
+
+  constructor(
+    private readonly gate: InputGate,
+    private readonly head: AnyOperator,
+    /** For a keyed head: makes the record's key current before the operator sees the record. */
+    private readonly setKey1?: (value: unknown) => void,
+    private readonly setKey2?: (value: unknown) => void,
+  ) {
+    this.twoInput = isTwoInput(head);
+    for (const c of gate.channels) this.openChannels[c.input]!++;
+  }
+
+  /** Processes one buffer. Returns the input that ended with it (1 or 2), or 0. */
+  process(channel: InputChannel, buffer: Buffer): 0 | 1 | 2 {
+    const inp = this.input;
+    inp.setBuffer(new Uint8Array(buffer.data, 0, buffer.length), 0, buffer.length);
+    const bytes = inp.buf;
+    const ser = channel.deserializer;
+    let ended: 0 | 1 | 2 = 0;
+    let n = 0;
+    if (!this.twoInput) {
+      const op = this.head as StreamOperator;
+      const setKey = this.setKey1;
+      while (inp.pos < inp.end) {
+        const tag = bytes[inp.pos++];
+        if (tag === ElementTag.Record || tag === ElementTag.RecordWithTimestamp) {
+          n++;
+          const ts = tag === ElementTag.Record ? NO_TIMESTAMP : inp.readFloat64();
+          const v = ser.deserialize(inp);
+          if (setKey !== undefined) setKey(v);
+          op.processElement(v, ts);
+        } else ended = this.event(tag!, channel) || ended;
+      }
+    } else {
+      const op = this.head as TwoInputStreamOperator;
+      const first = channel.input === 1;
+      while (inp.pos < inp.end) {
+        const tag = bytes[inp.pos++];
+        if (tag === ElementTag.Record || tag === ElementTag.RecordWithTimestamp) {
+          n++;
+          const ts = tag === ElementTag.Record ? NO_TIMESTAMP : inp.readFloat64();
+          const v = ser.deserialize(inp);
+          if (first) {
+            this.setKey1?.(v);
+            op.processElement1(v, ts);
+          } else {
+            this.setKey2?.(v);
+            op.processElement2(v, ts);
+          }
+        } else ended = this.event(tag!, channel) || ended;
+      }
+    }
+    this.recordsIn += n;
+    channel.recycle(buffer);
+    return ended;
+  }
+
+  private event(tag: number, channel: InputChannel): 0 | 1 | 2 {
+    switch (tag) {
+      case ElementTag.Watermark:
+        channel.watermark = this.input.readFloat64();
+        this.updateWatermark(channel.input);
+        return 0;
+      case ElementTag.EndOfPartition:
+        this.gate.markFinished(channel);
+        channel.watermark = MAX_WATERMARK;
+        this.updateWatermark(channel.input);
+        return --this.openChannels[channel.input]! === 0 ? channel.input : 0;
+      case ElementTag.Idle:
+        channel.idle = true;
+        this.updateWatermark(channel.input);
+        return 0;
+      case ElementTag.Active:
+        channel.idle = false;
+        return 0;
+      default:
+        throw new Error(`corrupt input buffer: unknown element tag ${tag}`);
+    }
+  }
+
+  private updateWatermark(input: 1 | 2): void {
+    let min = MAX_WATERMARK;
+    let live = 0;
+    for (const c of this.gate.channels) {
+      if (c.input !== input || c.idle) continue;
+      live++;
+      if (c.watermark < min) min = c.watermark;
+    }
+    if (live === 0) return;
+    if (min > this.inputWatermark[input]!) this.inputWatermark[input] = min;
+    const combined = this.twoInput ? Math.min(this.inputWatermark[1]!, this.inputWatermark[2]!) : this.inputWatermark[1]!;
+    if (combined > this.emittedWatermark) {
+      this.emittedWatermark = combined;
+      this.head.processWatermark(combined);
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Builds a task's operator chain from its deployment: creates each operator from user code,
+ * wires chained outputs as direct calls and network outputs as RecordWriters, and gives each
+ * operator its context (keyed state for keyed operators).
+ */
+import type { TaskDeployment } from "./task-deployment.ts";
+import type { UserCodeTable } from "./user-code.ts";
+import type { AnyOperator, Output, StreamOperator } from "../operators/stream-operator.ts";
+import type { OperatorContext, KeyedContext } from "../operators/operator-context.ts";
+import { ChainingOutput, RecordWriterOutput, SideOutputRouter, combineOutputs } from "./chain-outputs.ts";
+import { RecordWriter } from "../network/record-writer.ts";
+import { ResultSubpartition } from "../network/result-subpartition.ts";
+import { channelKey, type NetworkEnvironment } from "../network/network-environment.ts";
+import { createChannelSelector } from "../network/channel-selector.ts";
+import { KeyedStateBackend } from "../state/keyed-state-backend.ts";
+import { KeyGroupRange, assignToKeyGroup } from "../../types/key-group.ts";
+import { Configuration } from "../../core/config.ts";
+import type { Accumulator } from "../../core/accumulators.ts";
+import { engineNow } from "../../core/clock.ts";
+
+export interface ChainServices {
+  net: NetworkEnvironment;
+  userCode: UserCodeTable;
+  accumulators: Map<string, Accumulator<unknown, unknown>>;
+  executeInMailbox(action: () => void | Promise<void>): void;
+  sendToClient(channel: string, payload: unknown): void;
+  onWriterAvailable(): void;
+}
+
+export interface OperatorChain {
+  operators: AnyOperator[];
+  writers: RecordWriter[];
+  backends: KeyedStateBackend[];
+  /** The head's keyed context, if the head is on a keyed stream. */
+  keyed: KeyedContext | undefined;
+}
+
+export function buildOperatorChain(dep: TaskDeployment, s: ChainServices): OperatorChain {
+  const config = new Configuration(dep.config);
+  const writers = new Map<number, RecordWriter>();
+  for (const out of dep.outputs) {
+    const subpartitions = out.consumers.map(
+      (c) => new ResultSubpartition(s.net, channelKey(dep.jobId, out.edgeId, dep.subtaskIndex, c.subtask), c.slot, out.blocking, s.onWriterAvailable),
+    );
+    const code = s.userCode.edge(out.edgeId);
+    const selector = createChannelSelector(
+      { kind: out.partitioner, keySelector: code.keySelector, customPartitioner: code.customPartitioner, maxParallelism: dep.maxParallelism },
+      subpartitions.length,
+      dep.subtaskIndex,
+    );
+    writers.set(out.edgeId, new RecordWriter(s.net, subpartitions, selector, code.serializer));
+  }
+
+  const operators = dep.operators.map((o) => s.userCode.createOperator(o.id));
+  const backends: KeyedStateBackend[] = [];
+  const flushAlways = dep.bufferTimeoutMs === 0;
+  let headKeyed: KeyedContext | undefined;
+  const range = KeyGroupRange.forOperator(dep.maxParallelism, dep.parallelism, dep.subtaskIndex);
+
+  // Wire from the tail back, so every chained target exists (the order is topological).
+  for (let i = operators.length - 1; i >= 0; i--) {
+    const desc = dep.operators[i]!;
+    const main: Output[] = [];
+    const sides = new Map<string, Output[]>();
+    const route = (tag: string | undefined, o: Output) => {
+      if (tag === undefined) main.push(o);
+      else sides.set(tag, [...(sides.get(tag) ?? []), o]);
+    };
+    for (const c of desc.chainedOutputs) route(c.tag, new ChainingOutput(operators[c.operator] as StreamOperator, dep.operators[c.operator]!.name));
+    for (const n of desc.networkOutputs) route(n.tag, new RecordWriterOutput(writers.get(n.edge)!, flushAlways));
+    const sideOutputs = new Map([...sides].map(([tag, outs]) => [tag, combineOutputs(outs)]));
+    const output = sideOutputs.size === 0 ? combineOutputs(main) : new SideOutputRouter(combineOutputs(main), sideOutputs, [...main, ...sideOutputs.values()]);
+
+    const keySelector = s.userCode.keySelector(desc.id);
+    let keyed: KeyedContext | undefined;
+    if (keySelector) {
+      const backend = new KeyedStateBackend(range, dep.maxParallelism, engineNow);
+      backends.push(backend);
+      const maxP = dep.maxParallelism;
+      keyed = {
+        keySelector,
+        backend,
+        setCurrentKey: (key) => backend.setCurrentKey(key, assignToKeyGroup(key, maxP)),
+        getCurrentKey: () => backend.getCurrentKey(),
+      };
+    }
+    const context: OperatorContext = {
+      operatorId: desc.id,
+      operatorName: desc.name,
+      taskNameWithSubtask: `${desc.name} (${dep.subtaskIndex + 1}/${dep.parallelism})`,
+      subtaskIndex: dep.subtaskIndex,
+      parallelism: dep.parallelism,
+      maxParallelism: dep.maxParallelism,
+      config,
+      keyed,
+      addAccumulator: (name, acc) => {
+        if (s.accumulators.has(name)) throw new Error(`an accumulator named '${name}' already exists in this task`);
+        s.accumulators.set(name, acc);
+      },
+      getAccumulator: (name) => s.accumulators.get(name),
+      executeInMailbox: s.executeInMailbox,
+      sendToClient: s.sendToClient,
+    };
+    operators[i]!.setup(context, output);
+    if (i === 0) headKeyed = keyed;
+  }
+  return { operators, writers: [...writers.values()], backends, keyed: headKeyed };
+}

@@ -1,0 +1,87 @@
+/** Key groups: keys hash into maxParallelism groups, and each parallel subtask owns a contiguous range of them. */
+import { InvalidProgramError } from "../core/errors.ts";
+import { hashKey } from "./key-hashing.ts";
+import { murmurHashInt } from "./murmur3.ts";
+
+export const DEFAULT_MAX_PARALLELISM = 128;
+
+/** Flink's upper bound for maxParallelism (2^15): key groups are stored as 16-bit values. */
+export const UPPER_BOUND_MAX_PARALLELISM = 32768;
+
+/** The key group of a key: murmur-finalized hashKey modulo maxParallelism (Flink's assignToKeyGroup). */
+export function assignToKeyGroup(key: unknown, maxParallelism: number): number {
+  return keyGroupForHash(hashKey(key), maxParallelism);
+}
+
+/** The key group of a key whose hashKey is already known. */
+export function keyGroupForHash(hash: number, maxParallelism: number): number {
+  return murmurHashInt(hash) % maxParallelism;
+}
+
+/** The subtask that owns a key group: floor(keyGroup * parallelism / maxParallelism). */
+export function computeOperatorIndexForKeyGroup(maxParallelism: number, parallelism: number, keyGroup: number): number {
+  return Math.floor((keyGroup * parallelism) / maxParallelism);
+}
+
+/**
+ * Throws an InvalidProgramError unless 0 < parallelism <= maxParallelism <= 32768: a subtask
+ * without a key group could hold no keyed state.
+ */
+export function checkParallelism(parallelism: number, maxParallelism: number, operatorName?: string): void {
+  const of = operatorName ? ` of '${operatorName}'` : "";
+  if (!Number.isInteger(maxParallelism) || maxParallelism < 1 || maxParallelism > UPPER_BOUND_MAX_PARALLELISM) {
+    throw new InvalidProgramError(`max parallelism${of} must be an integer in 1..${UPPER_BOUND_MAX_PARALLELISM}, got ${maxParallelism}`);
+  }
+  if (!Number.isInteger(parallelism) || parallelism < 1) {
+    throw new InvalidProgramError(`parallelism${of} must be a positive integer, got ${parallelism}`);
+  }
+  if (parallelism > maxParallelism) {
+    throw new InvalidProgramError(
+      `parallelism ${parallelism}${of} exceeds its max parallelism ${maxParallelism}; lower the parallelism or raise pipeline.max-parallelism`,
+    );
+  }
+}
+
+/** An inclusive range [start, end] of key groups; empty when end < start. */
+export class KeyGroupRange {
+  static readonly EMPTY = new KeyGroupRange(0, -1);
+
+  constructor(
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  /** The key groups subtask `index` owns (Flink's computeKeyGroupRangeForOperatorIndex). */
+  static forOperator(maxParallelism: number, parallelism: number, index: number): KeyGroupRange {
+    checkParallelism(parallelism, maxParallelism);
+    if (!Number.isInteger(index) || index < 0 || index >= parallelism) {
+      throw new InvalidProgramError(`subtask index ${index} is outside 0..${parallelism - 1}`);
+    }
+    const start = Math.floor((index * maxParallelism + parallelism - 1) / parallelism);
+    const end = Math.floor(((index + 1) * maxParallelism - 1) / parallelism);
+    return new KeyGroupRange(start, end);
+  }
+
+  contains(keyGroup: number): boolean {
+    return keyGroup >= this.start && keyGroup <= this.end;
+  }
+
+  get size(): number {
+    return Math.max(0, this.end - this.start + 1);
+  }
+
+  /** The key groups in both ranges (used when restoring state at another parallelism). */
+  intersect(other: KeyGroupRange): KeyGroupRange {
+    const start = Math.max(this.start, other.start);
+    const end = Math.min(this.end, other.end);
+    return end >= start ? new KeyGroupRange(start, end) : KeyGroupRange.EMPTY;
+  }
+
+  *[Symbol.iterator](): IterableIterator<number> {
+    for (let kg = this.start; kg <= this.end; kg++) yield kg;
+  }
+
+  toString(): string {
+    return `KeyGroupRange[${this.start}, ${this.end}]`;
+  }
+}
