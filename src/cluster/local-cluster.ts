@@ -11,7 +11,8 @@ import type { FromSlot, JobSpec, ToSlot } from "./slot-protocol.ts";
 import type { JobGraph } from "../runtime/jobgraph/job-graph.ts";
 import { InternalError } from "../core/errors.ts";
 
-const workerUrl = new URL("./slot-worker.ts", import.meta.url).href;
+/** Inside the compiled binary the worker entry is embedded under its path from the project root. */
+const workerUrl = import.meta.url.includes("$bunfs") ? "./src/cluster/slot-worker.ts" : new URL("./slot-worker.ts", import.meta.url).href;
 
 export class LocalCluster {
   private slots: Worker[] = [];

@@ -25,7 +25,7 @@ export function channelKey(jobId: string, edge: number, producer: number, consum
 }
 
 export interface PeerPort {
-  postMessage(message: unknown, transfer?: Transferable[]): void;
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
 }
 
 export class NetworkEnvironment {
