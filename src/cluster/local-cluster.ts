@@ -1,7 +1,7 @@
 /**
  * The embedded local cluster: a JobManager and one TaskManager with S slot threads, inside the
  * client process. Slots are started on demand (at least as many as a job's parallelism) and
- * connected pairwise by MessageChannels for the data plane.
+ * connected pairwise by shared-memory rings for the data plane (SlotLinks).
  *
  * Lifecycle: start() -> submit()* -> shutdown(), which terminates every slot thread; a crashed
  * slot fails its jobs and the cluster is rebuilt for the next job.
@@ -10,6 +10,7 @@ import { JobMaster, type JobListener } from "./job-master.ts";
 import type { FromSlot, JobSpec, ToSlot } from "./slot-protocol.ts";
 import type { JobGraph } from "../runtime/jobgraph/job-graph.ts";
 import { InternalError } from "../core/errors.ts";
+import { SlotLinks } from "../runtime/network/slot-links.ts";
 
 /** Inside the compiled binary the worker entry is embedded under its path from the project root. */
 const workerUrl = import.meta.url.includes("$bunfs") ? "./src/cluster/slot-worker.ts" : new URL("./slot-worker.ts", import.meta.url).href;
@@ -48,15 +49,9 @@ export class LocalCluster {
       w.addEventListener("message", onReady);
       w.addEventListener("error", (ev) => reject(new InternalError(`slot ${i} failed to start: ${(ev as ErrorEvent).message}`)), { once: true });
     }));
-    const peers: { slot: number; port: MessagePort }[][] = slots.map(() => []);
-    for (let i = 0; i < n; i++)
-      for (let j = i + 1; j < n; j++) {
-        const ch = new MessageChannel();
-        peers[i]!.push({ slot: j, port: ch.port1 });
-        peers[j]!.push({ slot: i, port: ch.port2 });
-      }
+    const links = SlotLinks.allocate(n);
     slots.forEach((w, i) => {
-      w.postMessage({ t: "init", slot: i, peers: peers[i] } satisfies ToSlot, peers[i]!.map((p) => p.port));
+      w.postMessage({ t: "init", slot: i, links: links[i]! } satisfies ToSlot);
       w.addEventListener("message", (e: MessageEvent<FromSlot>) => this.onSlotMessage(e.data));
       w.addEventListener("error", (ev) => this.onSlotCrash(i, ev as ErrorEvent));
     });

@@ -6,6 +6,7 @@ import type { ExecutionResultData } from "../api/execution-context.ts";
 import type { NondeterminismRecord } from "../api/replay.ts";
 import type { JobBundle } from "./job-bundle.ts";
 import type { JobGraph } from "../runtime/jobgraph/job-graph.ts";
+import type { SlotLinksSetup } from "../runtime/network/slot-links.ts";
 
 export interface JobSpec {
   jobId: string;
@@ -20,7 +21,7 @@ export interface JobSpec {
 }
 
 export type ToSlot =
-  | { t: "init"; slot: number; peers: { slot: number; port: MessagePort }[] }
+  | { t: "init"; slot: number; links: SlotLinksSetup }
   | { t: "job"; spec: JobSpec }
   | { t: "deploy"; deployment: TaskDeployment }
   | { t: "cancel"; jobId: string }

@@ -78,7 +78,7 @@ self.onmessage = (e: MessageEvent<ToSlot>) => {
     case "init":
       slot = m.slot;
       net = new NetworkEnvironment(slot);
-      for (const p of m.peers) net.addPeer(p.slot, p.port as any);
+      net.connect(m.links);
       setInterval(reportMetrics, 250).unref?.();
       post({ t: "ready", slot });
       break;

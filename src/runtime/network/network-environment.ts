@@ -6,7 +6,8 @@
  * Channels are named by ChannelKey (job, edge, producer subtask, consumer subtask); a credit or
  * buffer may arrive before its receiver registers, so both are parked until it does.
  */
-import { BufferPool, type Buffer } from "./buffer.ts";
+import { BufferPool, BUFFER_SIZE, type Buffer } from "./buffer.ts";
+import { SlotLinks, type SlotLinksSetup } from "./slot-links.ts";
 
 /** The far end of a channel, as seen from either side. */
 export interface BufferReceiver {
@@ -16,21 +17,17 @@ export interface CreditReceiver {
   onCredit(credits: number, recycled: ArrayBuffer | undefined): void;
 }
 
-type NetMessage =
-  | { t: 0; k: string; b: ArrayBuffer; n: number } // buffer to an input channel
-  | { t: 1; k: string; c: number; b?: ArrayBuffer }; // credit (and a recycled buffer) to a subpartition
+const MSG_BUFFER = 0;
+const MSG_CREDIT = 1;
 
 export function channelKey(jobId: string, edge: number, producer: number, consumer: number): string {
   return `${jobId}/${edge}/${producer}/${consumer}`;
 }
 
-export interface PeerPort {
-  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
-}
-
 export class NetworkEnvironment {
   readonly pool = new BufferPool();
-  private readonly peers = new Map<number, PeerPort>();
+  private links: SlotLinks | undefined;
+  private readonly header = new Uint8Array(256);
   private readonly inputs = new Map<string, BufferReceiver>();
   private readonly outputs = new Map<string, CreditReceiver>();
   private readonly parkedBuffers = new Map<string, Buffer[]>();
@@ -38,10 +35,14 @@ export class NetworkEnvironment {
 
   constructor(readonly slot: number) {}
 
-  /** Connects this slot to another slot's thread. */
-  addPeer(slot: number, port: PeerPort & { onmessage: ((e: MessageEvent) => void) | null }): void {
-    this.peers.set(slot, port);
-    port.onmessage = (e: MessageEvent) => this.onMessage(e.data as NetMessage);
+  /** Connects this slot to the other slots of its TaskManager through shared memory. */
+  connect(setup: SlotLinksSetup): void {
+    this.links = new SlotLinks(setup, (bytes, offset, length) => this.onMessage(bytes, offset, length));
+    this.links.start();
+  }
+
+  close(): void {
+    this.links?.stop();
   }
 
   registerInputChannel(key: string, receiver: BufferReceiver): void {
@@ -76,24 +77,48 @@ export class NetworkEnvironment {
 
   sendBuffer(toSlot: number, key: string, buffer: Buffer): void {
     if (toSlot === this.slot) return this.deliverBuffer(key, buffer);
-    this.peer(toSlot).postMessage({ t: 0, k: key, b: buffer.data, n: buffer.length }, [buffer.data]);
+    const h = this.writeHeader(MSG_BUFFER, key);
+    this.link().send(toSlot, [this.header.subarray(0, h), new Uint8Array(buffer.data, 0, buffer.length)], h + buffer.length);
+    // the bytes were copied into the ring: the buffer is free again
+    this.pool.recycle(buffer.data);
   }
 
   sendCredit(toSlot: number, key: string, credits: number, recycled?: ArrayBuffer): void {
     if (toSlot === this.slot) return this.deliverCredit(key, credits, recycled);
-    if (recycled) this.peer(toSlot).postMessage({ t: 1, k: key, c: credits, b: recycled }, [recycled]);
-    else this.peer(toSlot).postMessage({ t: 1, k: key, c: credits });
+    if (recycled) this.pool.recycle(recycled);
+    const h = this.writeHeader(MSG_CREDIT, key);
+    new DataView(this.header.buffer).setUint32(h, credits, true);
+    this.link().send(toSlot, [this.header.subarray(0, h + 4)], h + 4);
   }
 
-  private peer(slot: number): PeerPort {
-    const p = this.peers.get(slot);
-    if (!p) throw new Error(`slot ${this.slot} has no connection to slot ${slot}`);
-    return p;
+  private link(): SlotLinks {
+    if (!this.links) throw new Error(`slot ${this.slot} is not connected to other slots`);
+    return this.links;
   }
 
-  private onMessage(m: NetMessage): void {
-    if (m.t === 0) this.deliverBuffer(m.k, { data: m.b, length: m.n });
-    else this.deliverCredit(m.k, m.c, m.b);
+  /** [type, key length, key bytes (ASCII)]; returns the header length. */
+  private writeHeader(type: number, key: string): number {
+    const h = this.header;
+    h[0] = type;
+    h[1] = key.length;
+    for (let i = 0; i < key.length; i++) h[2 + i] = key.charCodeAt(i);
+    return 2 + key.length;
+  }
+
+  private onMessage(bytes: Uint8Array, offset: number, length: number): void {
+    const type = bytes[offset]!;
+    const keyLength = bytes[offset + 1]!;
+    let key = "";
+    for (let i = 0; i < keyLength; i++) key += String.fromCharCode(bytes[offset + 2 + i]!);
+    const body = offset + 2 + keyLength;
+    if (type === MSG_CREDIT) {
+      const credits = new DataView(bytes.buffer, bytes.byteOffset).getUint32(body, true);
+      return this.deliverCredit(key, credits, undefined);
+    }
+    const n = offset + length - body;
+    const data = n <= BUFFER_SIZE ? this.pool.take() : new ArrayBuffer(n);
+    new Uint8Array(data).set(bytes.subarray(body, body + n));
+    this.deliverBuffer(key, { data, length: n });
   }
 
   private deliverBuffer(key: string, buffer: Buffer): void {

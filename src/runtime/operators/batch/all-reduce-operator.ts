@@ -1,5 +1,6 @@
 /** Non-grouped reduce: folds a subtask's whole input into one value, emitted at endInput if there was any input. */
 import { NO_TIMESTAMP } from "../../../core/stream-element.ts";
+import type { FunctionLifecycle } from "../user-function.ts";
 import { type BatchDriverRole, BatchOperator, type CombineOptions, resolveCombine } from "./batch-operator.ts";
 
 /**
@@ -14,8 +15,10 @@ export class AllReduceOperator<T> extends BatchOperator<T, T> {
   constructor(
     private readonly reduce: (a: T, b: T) => T,
     options: boolean | CombineOptions = false,
+    lifecycle?: FunctionLifecycle,
   ) {
     super();
+    this.lifecycle = lifecycle;
     this.role = resolveCombine(options).combine ? "combine" : "finalize";
   }
 

@@ -3,6 +3,7 @@ import { checkArgument } from "../../../core/errors.ts";
 import type { keyToMapKey } from "../../../types/key-hashing.ts";
 import type { OperatorContext } from "../operator-context.ts";
 import { AbstractStreamOperator, type Output } from "../stream-operator.ts";
+import { closeFunction, type FunctionLifecycle, openFunction } from "../user-function.ts";
 import { OutputCollector } from "./collector.ts";
 
 /**
@@ -56,18 +57,30 @@ export function fieldsText(fields: readonly FieldRef[]): string {
 }
 
 /**
- * Keeps the output and a reusable collector for user functions.
+ * Keeps the output, a reusable collector for user functions, and the rich function (if any)
+ * whose lifecycle the operator drives.
  *
- * Lifecycle: setup -> processElement (consume) -> endInput (finalize: emit what is held and
- * release it) -> close. Watermarks pass through unchanged; results carry NO_TIMESTAMP.
+ * Lifecycle: setup -> open (the rich function gets its RuntimeContext and open()) ->
+ * processElement (consume) -> endInput (finalize: emit what is held and release it) -> close
+ * (the rich function's close()). Watermarks pass through unchanged; results carry NO_TIMESTAMP.
  */
 export abstract class BatchOperator<IN, OUT> extends AbstractStreamOperator<IN, OUT> {
   abstract readonly role: BatchDriverRole;
   /** Handed to user functions; emits with NO_TIMESTAMP. */
   protected out!: OutputCollector<OUT>;
+  /** The user function's open/close target; plain functions have none. */
+  protected lifecycle: FunctionLifecycle | undefined = undefined;
 
   override setup(context: OperatorContext, output: Output<OUT>): void {
     super.setup(context, output);
     this.out = new OutputCollector(output);
+  }
+
+  override open(): void | Promise<void> {
+    return openFunction(this.lifecycle, this.context);
+  }
+
+  override close(): void | Promise<void> {
+    return closeFunction(this.lifecycle);
   }
 }

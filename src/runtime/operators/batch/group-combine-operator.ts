@@ -1,5 +1,6 @@
 /** combineGroup: reduceGroup whose function may see partial groups, so it can hand groups out early to bound memory. */
 import { checkArgument } from "../../../core/errors.ts";
+import type { FunctionLifecycle } from "../user-function.ts";
 import { type BatchDriverRole, DEFAULT_COMBINE_MAX_ENTRIES, type KeySelector } from "./batch-operator.ts";
 import { type GroupReduceFunction, GroupReduceOperator } from "./group-reduce-operator.ts";
 import { type SortField, sortText } from "./sort-group.ts";
@@ -17,8 +18,9 @@ export class GroupCombineOperator<T, O> extends GroupReduceOperator<T, O> {
     fn: GroupReduceFunction<T, O>,
     sortFields?: readonly SortField<T>[],
     maxRecords: number = DEFAULT_COMBINE_MAX_ENTRIES,
+    lifecycle?: FunctionLifecycle,
   ) {
-    super(keySelector, fn, sortFields);
+    super(keySelector, fn, sortFields, lifecycle);
     checkArgument(Number.isInteger(maxRecords) && maxRecords >= 1, `combineGroup maxRecords must be a positive integer, got ${String(maxRecords)}`);
     this.maxBuffered = maxRecords;
   }

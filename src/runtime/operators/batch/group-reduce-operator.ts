@@ -1,5 +1,6 @@
 /** reduceGroup: collects each group (or the whole input) and calls the user function once per group at endInput. */
 import { keyToMapKey } from "../../../types/key-hashing.ts";
+import type { FunctionLifecycle } from "../user-function.ts";
 import { type BatchDriverRole, BatchOperator, type KeySelector, type MapKey } from "./batch-operator.ts";
 import type { Collector } from "./collector.ts";
 import { type SortField, sortGroup, sortText } from "./sort-group.ts";
@@ -24,8 +25,10 @@ export class GroupReduceOperator<T, O> extends BatchOperator<T, O> {
     protected readonly keySelector: KeySelector<T> | null,
     private readonly fn: GroupReduceFunction<T, O>,
     protected readonly sortFields?: readonly SortField<T>[],
+    lifecycle?: FunctionLifecycle,
   ) {
     super();
+    this.lifecycle = lifecycle;
   }
 
   processElement(value: T): void {

@@ -1,6 +1,7 @@
 /** Hash-based grouped reduce: one running value per key, emitted at endInput; as a combiner it flushes to bound memory. */
 import { NO_TIMESTAMP } from "../../../core/stream-element.ts";
 import { keyToMapKey } from "../../../types/key-hashing.ts";
+import type { FunctionLifecycle } from "../user-function.ts";
 import { type BatchDriverRole, BatchOperator, type CombineOptions, type KeySelector, type MapKey, resolveCombine } from "./batch-operator.ts";
 
 /**
@@ -18,8 +19,10 @@ export class GroupedReduceOperator<T> extends BatchOperator<T, T> {
     private readonly keySelector: KeySelector<T>,
     private readonly reduce: (a: T, b: T) => T,
     options: boolean | CombineOptions = false,
+    lifecycle?: FunctionLifecycle,
   ) {
     super();
+    this.lifecycle = lifecycle;
     const { combine, maxEntries } = resolveCombine(options);
     this.role = combine ? "combine" : "finalize";
     this.maxEntries = maxEntries;

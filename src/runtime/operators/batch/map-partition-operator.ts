@@ -1,4 +1,5 @@
 /** mapPartition: buffers a subtask's whole input and hands it to the user function once, at endInput. */
+import type { FunctionLifecycle } from "../user-function.ts";
 import { type BatchDriverRole, BatchOperator } from "./batch-operator.ts";
 import type { Collector } from "./collector.ts";
 
@@ -9,8 +10,12 @@ export class MapPartitionOperator<T, O> extends BatchOperator<T, O> {
   readonly role: BatchDriverRole = "finalize";
   private buffer: T[] = [];
 
-  constructor(private readonly fn: MapPartitionFunction<T, O>) {
+  constructor(
+    private readonly fn: MapPartitionFunction<T, O>,
+    lifecycle?: FunctionLifecycle,
+  ) {
     super();
+    this.lifecycle = lifecycle;
   }
 
   processElement(value: T): void {
