@@ -1,6 +1,6 @@
 /** StreamExecutionEnvironment: where DataStream programs start, and how they are executed. */
 import { EnvironmentBase } from "./environment-base.ts";
-import { DataStream } from "./datastream/data-stream.ts";
+import { SingleOutputStreamOperator } from "./datastream/data-stream.ts";
 import { JobClient, JobExecutionResult } from "./job-execution-result.ts";
 import type { TypeInformation } from "../types/type-information.ts";
 import type { SplitSource } from "../runtime/operators/source.ts";
@@ -87,31 +87,31 @@ export class StreamExecutionEnvironment extends EnvironmentBase {
 
   // ---- sources ----
 
-  fromElements<T>(...elements: T[]): DataStream<T> {
+  fromElements<T>(...elements: T[]): SingleOutputStreamOperator<T> {
     checkArgument(elements.length > 0, "fromElements needs at least one element");
     return this.sourceFrom({ name: "Collection Source", create: () => new CollectionSource(elements), parallel: false, bounded: true });
   }
 
-  fromCollection<T>(collection: Iterable<T>, type?: TypeInformation<T>): DataStream<T> {
+  fromCollection<T>(collection: Iterable<T>, type?: TypeInformation<T>): SingleOutputStreamOperator<T> {
     const items = [...collection];
     return this.sourceFrom({ name: "Collection Source", create: () => new CollectionSource(items), type, parallel: false, bounded: true });
   }
 
-  fromSequence(from: number, to: number): DataStream<number> {
+  fromSequence(from: number, to: number): SingleOutputStreamOperator<number> {
     checkArgument(from <= to, `fromSequence: from (${from}) must not be greater than to (${to})`);
     return this.sourceFrom({ name: "Sequence Source", create: () => new SequenceSource(from, to), type: Types.LONG, parallel: true, bounded: true });
   }
 
-  readTextFile(path: string): DataStream<string> {
+  readTextFile(path: string): SingleOutputStreamOperator<string> {
     return this.sourceFrom({ name: `Text File Source`, create: () => new TextFileSource(path), type: Types.STRING, parallel: true, bounded: true });
   }
 
-  readCsvFile<T = unknown[]>(path: string, options: CsvReadOptions = {}): DataStream<T> {
+  readCsvFile<T = unknown[]>(path: string, options: CsvReadOptions = {}): SingleOutputStreamOperator<T> {
     const { parsers, type, fieldNames } = csvParsersFor(options.types, "readCsvFile");
     return this.sourceFrom<T>({ name: "CSV File Source", create: () => new CsvSource(path, parsers, options, fieldNames) as any, type: type as TypeInformation<T>, parallel: true, bounded: true });
   }
 
-  socketTextStream(host: string, port: number, delimiter = "\n", maxRetry = 0): DataStream<string> {
+  socketTextStream(host: string, port: number, delimiter = "\n", maxRetry = 0): SingleOutputStreamOperator<string> {
     return this.sourceFrom({ name: "Socket Stream", create: () => new SocketTextSource(host, port, delimiter, maxRetry), type: Types.STRING, parallel: false, bounded: false });
   }
 
@@ -119,7 +119,7 @@ export class StreamExecutionEnvironment extends EnvironmentBase {
    * A user SourceFunction ({ run(ctx), cancel() }). A plain object runs with parallelism 1;
    * an instance of a class (RichParallelSourceFunction) gets one fresh instance per subtask.
    */
-  addSource<T>(source: SourceFunctionLike<T> | { createReader?: unknown }, nameOrType?: string | TypeInformation<T>, type?: TypeInformation<T>): DataStream<T> {
+  addSource<T>(source: SourceFunctionLike<T> | { createReader?: unknown }, nameOrType?: string | TypeInformation<T>, type?: TypeInformation<T>): SingleOutputStreamOperator<T> {
     const name = typeof nameOrType === "string" ? nameOrType : "Custom Source";
     const outType = typeof nameOrType === "object" ? nameOrType : type;
     const asSplit = source as unknown as { toSplitSource?: () => SplitSource<T>; parallel?: boolean; bounded?: boolean };
@@ -133,11 +133,11 @@ export class StreamExecutionEnvironment extends EnvironmentBase {
   }
 
   /** fromSource(source, watermarkStrategy, name): a Source object (DataGeneratorSource, NexmarkSource...). */
-  fromSource<T>(source: { toSplitSource(): SplitSource<T>; parallel?: boolean; bounded?: boolean; type?: TypeInformation<T> }, _watermarkStrategy?: unknown, name = "Source"): DataStream<T> {
+  fromSource<T>(source: { toSplitSource(): SplitSource<T>; parallel?: boolean; bounded?: boolean; type?: TypeInformation<T> }, _watermarkStrategy?: unknown, name = "Source"): SingleOutputStreamOperator<T> {
     return this.sourceFrom({ name, create: () => source.toSplitSource(), type: source.type, parallel: source.parallel ?? true, bounded: source.bounded ?? true });
   }
 
-  private sourceFrom<T>(spec: SourceSpec<T>): DataStream<T> {
+  private sourceFrom<T>(spec: SourceSpec<T>): SingleOutputStreamOperator<T> {
     const t = this.addTransformation("source", [], {
       name: spec.name,
       operatorKind: "source",
@@ -146,7 +146,7 @@ export class StreamExecutionEnvironment extends EnvironmentBase {
       maxParallelism: spec.parallel ? undefined : 1,
       bounded: spec.bounded,
     });
-    return new DataStream<T>(this, t);
+    return new SingleOutputStreamOperator<T>(this, t);
   }
 
   // ---- execution ----

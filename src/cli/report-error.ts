@@ -21,6 +21,6 @@ function userStack(stack: string | undefined): string {
   if (!stack) return "";
   return stack
     .split("\n")
-    .filter((l) => /^\s+at /.test(l) && !/\/src\/(runtime|cluster|graph|api|core|types)\//.test(l) && !l.includes("$bunfs"))
+    .filter((l) => /^\s+at /.test(l) && !/(^|[\s(/])src\/(runtime|cluster|graph|api|core|types|connectors)\//.test(l) && !l.includes("$bunfs"))
     .join("\n");
 }

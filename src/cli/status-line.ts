@@ -81,7 +81,7 @@ export class StatusLine implements JobListener {
     const sourceOut = job.graph.all().filter((e) => e.vertex.isSource).reduce((s, e) => s + e.recordsOut, 0);
     const colour = status === "FINISHED" ? kleur.green : kleur.red;
     const line = `Job '${job.jobGraph.name}' (${job.jobGraph.jobId}) ${colour(status)} in ${(job.durationMs / 1000).toFixed(3)} s: ${sourceOut} records from sources, ${records} records received by tasks`;
-    (status === "FINISHED" ? this.out : this.err).write(line + "\n");
+    this.out.write(line + "\n");
   }
 
   stop(): void {

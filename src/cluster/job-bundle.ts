@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve, basename } from "node:path";
+import { join, resolve, basename, dirname } from "node:path";
 import { UserError } from "../core/errors.ts";
 import { newId } from "../core/clock.ts";
 
@@ -31,14 +31,27 @@ export async function bundleJob(jobFile: string): Promise<JobBundle> {
   if (!existsSync(abs)) throw new UserError(`${jobFile}: no such job file`);
   let result: Awaited<ReturnType<typeof Bun.build>>;
   try {
-    result = await Bun.build({ entrypoints: [abs], external: ["flinkts", "flinkts/*"], target: "bun", format: "esm", throw: true });
+    result = await Bun.build({ entrypoints: [abs], external: ["flinkts", "flinkts/*"], target: "bun", format: "esm", sourcemap: "inline", throw: true });
   } catch (e) {
     throw new UserError(describeBuildError(jobFile, e));
   }
   if (!result.success || result.outputs.length === 0) throw new UserError(describeBuildError(jobFile, new AggregateError(result.logs)));
   const path = join(dir(), `${basename(abs).replace(/\.[^.]+$/, "")}-${newId().slice(0, 8)}.mjs`);
-  await Bun.write(path, await result.outputs[0]!.text());
+  await Bun.write(path, absoluteSourceMap(await result.outputs[0]!.text(), dirname(abs)));
   return { jobFile, path };
+}
+
+/**
+ * The inline source map names sources relative to the job's folder; the bundle lives elsewhere,
+ * so stack traces would point into the temp folder. Rewrite them to absolute paths.
+ */
+function absoluteSourceMap(code: string, jobDir: string): string {
+  const marker = "//# sourceMappingURL=data:application/json;base64,";
+  const at = code.lastIndexOf(marker);
+  if (at < 0) return code;
+  const map = JSON.parse(Buffer.from(code.slice(at + marker.length).trim(), "base64").toString("utf8"));
+  map.sources = (map.sources as string[]).map((s) => resolve(jobDir, s));
+  return code.slice(0, at) + marker + Buffer.from(JSON.stringify(map)).toString("base64") + "\n";
 }
 
 function describeBuildError(jobFile: string, e: unknown): string {

@@ -9,6 +9,7 @@ import { setExecutionMode } from "../api/execution-context.ts";
 import { startRecording } from "../api/replay.ts";
 import { FlinkError, JobExecutionError, UserError } from "../core/errors.ts";
 import { Configuration, ConfigKeys } from "../core/config.ts";
+import { relative } from "node:path";
 
 export interface RunOptions {
   jobFile: string;
@@ -44,8 +45,8 @@ function describeUserThrow(e: unknown, bundlePath: string, jobFile: string): str
   const message = e instanceof Error ? e.message : String(e);
   const stack = e instanceof Error ? e.stack ?? "" : "";
   const line = stack.split("\n").find((l) => l.includes(bundlePath) || l.includes(jobFile));
-  const at = line ? / \(?(.*:\d+:\d+)\)?$/.exec(line.trim())?.[1] : undefined;
-  return at ? `${message} (at ${at.replace(bundlePath, jobFile)})` : message;
+  const at = line ? /([^\s(]+:\d+:\d+)\)?$/.exec(line.trim())?.[1] : undefined;
+  return at ? `${message} (at ${relative(process.cwd(), at)})` : message;
 }
 
 export { JobExecutionError };

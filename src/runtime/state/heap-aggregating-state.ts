@@ -4,7 +4,7 @@ import { AbstractHeapState } from "./abstract-heap-state.ts";
 import type { KeyContext } from "./key-context.ts";
 import type { StateDescriptorLike } from "./state-descriptor.ts";
 import type { StateTable } from "./state-table.ts";
-import { ABSENT, liveStoredValue, readWithTtl, type TtlPolicy } from "./state-ttl.ts";
+import { ABSENT, liveValue, readWithTtl, type TtlPolicy, type TtlValue } from "./state-ttl.ts";
 import type { AggregatingState, InternalMergingState } from "./state-types.ts";
 
 type AggregateFunctionLike = NonNullable<StateDescriptorLike["aggregateFunction"]>;
@@ -21,24 +21,18 @@ export class HeapAggregatingState<IN, OUT> extends AbstractHeapState implements 
   }
 
   get(): OUT | null {
-    const entry = this.table.get(this.ctx);
-    if (entry === undefined) return null;
-    if (this.ttl === null) return this.fn.getResult(entry.value);
-    const acc = readWithTtl(this.ttl, this.table, this.ctx, entry);
+    const stored = this.table.get(this.ctx);
+    if (stored === undefined) return null;
+    if (this.ttl === null) return this.fn.getResult(stored);
+    const acc = readWithTtl(this.ttl, this.table, this.ctx, stored as TtlValue);
     return acc === ABSENT ? null : this.fn.getResult(acc);
   }
 
   add(value: IN): void {
-    const entry = this.table.get(this.ctx);
-    const now = this.writeTime();
-    const existing = liveStoredValue(this.ttl, entry, now);
-    const acc = this.fn.add(value, existing === ABSENT ? this.fn.createAccumulator() : existing);
-    if (entry === undefined) {
-      this.table.insert(this.ctx, acc, now);
-    } else {
-      entry.value = acc;
-      entry.ts = now;
-    }
+    const stored = this.table.get(this.ctx);
+    const now = this.now();
+    const existing = liveValue(this.ttl, stored, now);
+    this.writeSingle(stored, this.fn.add(value, existing === ABSENT ? this.fn.createAccumulator() : existing), now);
   }
 
   mergeNamespaces(target: unknown, sources: readonly unknown[]): void {
@@ -46,6 +40,6 @@ export class HeapAggregatingState<IN, OUT> extends AbstractHeapState implements 
     if (typeof fn.merge !== "function") {
       throw new UserError(`aggregating state "${this.table.name}" cannot merge windows: its aggregate function has no merge(a, b)`);
     }
-    this.mergeStored(target, sources, (a, b) => fn.merge!(a, b));
+    this.mergeInto(target, sources, (a, b) => fn.merge!(a, b));
   }
 }

@@ -1,7 +1,6 @@
 /** ListState on the heap backend: a JS array per key and namespace, never stored empty. */
 import { UserError } from "../../core/errors.ts";
 import { AbstractHeapState } from "./abstract-heap-state.ts";
-import type { StateEntry } from "./state-table.ts";
 import { ABSENT, TtlValue } from "./state-ttl.ts";
 import type { InternalMergingState, ListState } from "./state-types.ts";
 
@@ -14,26 +13,26 @@ const EMPTY: readonly never[] = Object.freeze([]);
  */
 export class HeapListState<T> extends AbstractHeapState implements ListState<T>, InternalMergingState {
   get(): Iterable<T> {
-    const entry = this.table.get(this.ctx);
-    if (entry === undefined) return EMPTY;
-    if (this.ttl === null) return entry.value as T[];
-    return this.readWithTtl(entry);
+    const stored = this.table.get(this.ctx) as unknown[] | undefined;
+    if (stored === undefined) return EMPTY;
+    if (this.ttl === null) return stored as T[];
+    return this.readWithTtl(stored as TtlValue[]);
   }
 
   add(value: T): void {
     if (value === null || value === undefined) throw this.nullElement();
-    const entry = this.table.get(this.ctx);
-    const stored = this.ttl === null ? value : new TtlValue(value, this.ttl.clock());
-    if (entry === undefined) this.table.insert(this.ctx, [stored], 0);
-    else (entry.value as unknown[]).push(stored);
+    const stored = this.table.get(this.ctx) as unknown[] | undefined;
+    const element = this.ttl === null ? value : new TtlValue(value, this.ttl.clock());
+    if (stored === undefined) this.table.set(this.ctx, [element]);
+    else stored.push(element);
   }
 
   addAll(values: T[]): void {
     if (values === null || values === undefined || values.length === 0) return;
-    const stored = this.toStored(values);
-    const entry = this.table.get(this.ctx);
-    if (entry === undefined) this.table.insert(this.ctx, stored, 0);
-    else for (const v of stored) (entry.value as unknown[]).push(v);
+    const elements = this.toStored(values);
+    const stored = this.table.get(this.ctx) as unknown[] | undefined;
+    if (stored === undefined) this.table.set(this.ctx, elements);
+    else for (const e of elements) stored.push(e);
   }
 
   update(values: T[]): void {
@@ -41,29 +40,30 @@ export class HeapListState<T> extends AbstractHeapState implements ListState<T>,
       this.clear();
       return;
     }
-    const stored = this.toStored(values);
-    const entry = this.table.get(this.ctx);
-    if (entry === undefined) this.table.insert(this.ctx, stored, 0);
-    else entry.value = stored;
+    this.table.set(this.ctx, this.toStored(values));
   }
 
   mergeNamespaces(target: unknown, sources: readonly unknown[]): void {
-    this.mergeStored(target, sources, (a: unknown[], b: unknown[]) => a.concat(b));
+    this.mergeInto(target, sources, (a: unknown[], b: unknown[]) => a.concat(b));
   }
 
-  protected override liveStored(entry: StateEntry | undefined, now: number): unknown {
-    if (entry === undefined) return ABSENT;
-    if (this.ttl === null) return entry.value;
+  /** The stored elements that merging keeps, with their own timestamps under TTL. */
+  protected override liveValue(stored: unknown, now: number): unknown {
+    if (stored === undefined) return ABSENT;
     const ttl = this.ttl;
-    const live = (entry.value as TtlValue[]).filter((e) => !ttl.isExpired(e.ts, now));
+    if (ttl === null) return stored;
+    const live = (stored as TtlValue[]).filter((e) => !ttl.isExpired(e.ts, now));
     return live.length === 0 ? ABSENT : live;
   }
 
+  protected override writeMerged(_stored: unknown, elements: unknown, _now: number): void {
+    this.table.set(this.ctx, elements);
+  }
+
   /** Returns the visible elements, drops expired ones, and refreshes the rest on OnReadAndWrite. */
-  private readWithTtl(entry: StateEntry): T[] {
+  private readWithTtl(stored: TtlValue[]): T[] {
     const ttl = this.ttl!;
     const now = ttl.clock();
-    const stored = entry.value as TtlValue[];
     const result: T[] = [];
     const live: TtlValue[] = [];
     for (const element of stored) {
@@ -76,7 +76,7 @@ export class HeapListState<T> extends AbstractHeapState implements ListState<T>,
       }
     }
     if (live.length === 0) this.table.remove(this.ctx);
-    else if (live.length !== stored.length) entry.value = live;
+    else if (live.length !== stored.length) this.table.set(this.ctx, live);
     return result;
   }
 

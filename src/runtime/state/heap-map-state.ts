@@ -2,7 +2,6 @@
 import { keyToMapKey } from "../../types/key-hashing.ts";
 import { AbstractHeapState } from "./abstract-heap-state.ts";
 import type { MapKey } from "./key-context.ts";
-import type { StateEntry } from "./state-table.ts";
 import type { MapState } from "./state-types.ts";
 
 /** [userKey, value] without TTL; [userKey, value, lastAccess] under TTL. */
@@ -15,23 +14,22 @@ type Pair = unknown[];
  */
 export class HeapMapState<K, V> extends AbstractHeapState implements MapState<K, V> {
   get(key: K): V | undefined {
-    const entry = this.table.get(this.ctx);
-    if (entry === undefined) return undefined;
+    const map = this.stored();
+    if (map === undefined) return undefined;
     const mk = keyToMapKey(key);
-    const pair = (entry.value as Map<MapKey, Pair>).get(mk);
-    if (pair === undefined || !this.visible(entry, mk, pair, this.now())) return undefined;
+    const pair = map.get(mk);
+    if (pair === undefined || !this.visible(map, mk, pair, this.now())) return undefined;
     return pair[1] as V;
   }
 
   put(key: K, value: V): void {
     const mk = keyToMapKey(key);
-    const entry = this.table.get(this.ctx);
+    const map = this.stored();
     const now = this.now();
-    if (entry === undefined) {
-      this.table.insert(this.ctx, new Map([[mk, this.newPair(key, value, now)]]), 0);
+    if (map === undefined) {
+      this.table.set(this.ctx, new Map([[mk, this.newPair(key, value, now)]]));
       return;
     }
-    const map = entry.value as Map<MapKey, Pair>;
     const pair = map.get(mk);
     if (pair === undefined) {
       map.set(mk, this.newPair(key, value, now));
@@ -47,18 +45,17 @@ export class HeapMapState<K, V> extends AbstractHeapState implements MapState<K,
   }
 
   remove(key: K): void {
-    const entry = this.table.get(this.ctx);
-    if (entry === undefined) return;
-    const map = entry.value as Map<MapKey, Pair>;
+    const map = this.stored();
+    if (map === undefined) return;
     if (map.delete(keyToMapKey(key)) && map.size === 0) this.table.remove(this.ctx);
   }
 
   contains(key: K): boolean {
-    const entry = this.table.get(this.ctx);
-    if (entry === undefined) return false;
+    const map = this.stored();
+    if (map === undefined) return false;
     const mk = keyToMapKey(key);
-    const pair = (entry.value as Map<MapKey, Pair>).get(mk);
-    return pair !== undefined && this.visible(entry, mk, pair, this.now());
+    const pair = map.get(mk);
+    return pair !== undefined && this.visible(map, mk, pair, this.now());
   }
 
   entries(): Iterable<[K, V]> {
@@ -74,29 +71,28 @@ export class HeapMapState<K, V> extends AbstractHeapState implements MapState<K,
   }
 
   isEmpty(): boolean {
-    const entry = this.table.get(this.ctx);
-    if (entry === undefined) return true;
+    const map = this.stored();
+    if (map === undefined) return true;
     if (this.ttl === null) return false;
     const now = this.now();
-    for (const [mk, pair] of entry.value as Map<MapKey, Pair>) if (this.visible(entry, mk, pair, now)) return false;
+    for (const [mk, pair] of map) if (this.visible(map, mk, pair, now)) return false;
     return true;
   }
 
   private collect<R>(project: (pair: Pair) => R): R[] {
-    const entry = this.table.get(this.ctx);
-    if (entry === undefined) return [];
+    const map = this.stored();
+    if (map === undefined) return [];
     const out: R[] = [];
     const now = this.now();
-    for (const [mk, pair] of entry.value as Map<MapKey, Pair>) if (this.visible(entry, mk, pair, now)) out.push(project(pair));
+    for (const [mk, pair] of map) if (this.visible(map, mk, pair, now)) out.push(project(pair));
     return out;
   }
 
   /** Applies TTL to one pair: removes it when expired, refreshes it on OnReadAndWrite. */
-  private visible(entry: StateEntry, mk: MapKey, pair: Pair, now: number): boolean {
+  private visible(map: Map<MapKey, Pair>, mk: MapKey, pair: Pair, now: number): boolean {
     const ttl = this.ttl;
     if (ttl === null) return true;
     if (ttl.isExpired(pair[2] as number, now)) {
-      const map = entry.value as Map<MapKey, Pair>;
       map.delete(mk);
       if (map.size === 0) this.table.remove(this.ctx);
       return ttl.returnExpired;
@@ -109,7 +105,7 @@ export class HeapMapState<K, V> extends AbstractHeapState implements MapState<K,
     return this.ttl === null ? [key, value] : [key, value, now];
   }
 
-  private now(): number {
-    return this.ttl === null ? 0 : this.ttl.clock();
+  private stored(): Map<MapKey, Pair> | undefined {
+    return this.table.get(this.ctx) as Map<MapKey, Pair> | undefined;
   }
 }

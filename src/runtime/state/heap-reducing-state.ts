@@ -2,10 +2,10 @@
 import { AbstractHeapState } from "./abstract-heap-state.ts";
 import type { KeyContext } from "./key-context.ts";
 import type { StateTable } from "./state-table.ts";
-import { ABSENT, liveStoredValue, readWithTtl, type TtlPolicy } from "./state-ttl.ts";
+import { ABSENT, liveValue, readWithTtl, type TtlPolicy, type TtlValue } from "./state-ttl.ts";
 import type { InternalMergingState, ReducingState } from "./state-types.ts";
 
-/** The reduce function's errors propagate unchanged and leave the state as it was. */
+/** The reduce function's errors propagate unchanged and leave the state as it was; undefined from it clears. */
 export class HeapReducingState<T> extends AbstractHeapState implements ReducingState<T>, InternalMergingState {
   constructor(
     ctx: KeyContext,
@@ -17,27 +17,21 @@ export class HeapReducingState<T> extends AbstractHeapState implements ReducingS
   }
 
   get(): T | null {
-    const entry = this.table.get(this.ctx);
-    if (entry === undefined) return null;
-    if (this.ttl === null) return entry.value;
-    const value = readWithTtl(this.ttl, this.table, this.ctx, entry);
+    const stored = this.table.get(this.ctx);
+    if (stored === undefined) return null;
+    if (this.ttl === null) return stored as T;
+    const value = readWithTtl(this.ttl, this.table, this.ctx, stored as TtlValue);
     return value === ABSENT ? null : (value as T);
   }
 
   add(value: T): void {
-    const entry = this.table.get(this.ctx);
-    const now = this.writeTime();
-    const existing = liveStoredValue(this.ttl, entry, now);
-    const reduced = existing === ABSENT ? value : this.reduce(existing as T, value);
-    if (entry === undefined) {
-      this.table.insert(this.ctx, reduced, now);
-    } else {
-      entry.value = reduced;
-      entry.ts = now;
-    }
+    const stored = this.table.get(this.ctx);
+    const now = this.now();
+    const existing = liveValue(this.ttl, stored, now);
+    this.writeSingle(stored, existing === ABSENT ? value : this.reduce(existing as T, value), now);
   }
 
   mergeNamespaces(target: unknown, sources: readonly unknown[]): void {
-    this.mergeStored(target, sources, this.reduce);
+    this.mergeInto(target, sources, this.reduce);
   }
 }

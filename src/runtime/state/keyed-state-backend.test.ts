@@ -116,6 +116,45 @@ describe("mergeNamespaces", () => {
   });
 });
 
+describe("stored keys", () => {
+  test("composite keys come back as the objects keyed by, and follow removals", () => {
+    const b = backend();
+    const s = b.getPartitionedState<ValueState<number>>({ name: "s", kind: "value" });
+    const tuple = [1, "x"];
+    const row = { id: 2, region: "eu" };
+    b.setCurrentKey(tuple, 5);
+    s.update(1);
+    b.setCurrentNamespace("w");
+    s.update(2);
+    b.setCurrentNamespace(null);
+    b.setCurrentKey(row, 5);
+    s.update(3);
+    expect(b.getKeys("s")[Symbol.iterator]().next().value).toBe(tuple);
+    b.setCurrentKey([1, "x"], 5); // an equal tuple is the same key
+    s.clear();
+    expect([...b.getKeys("s")]).toEqual([row]);
+    const entries = b.snapshot().keyGroups[5]!.s!.entries;
+    expect(entries).toEqual([[row, null, 3], [tuple, "w", 2]]);
+    expect(entries[1]![0]).toBe(tuple);
+  });
+
+  test("reading before any key is set finds nothing; writing is an InternalError", () => {
+    const b = backend();
+    const s = b.getPartitionedState<ValueState<number>>({ name: "s", kind: "value" });
+    expect(s.value()).toBeNull();
+    expect(() => s.update(1)).toThrow(InternalError);
+  });
+
+  test("a reduce function returning undefined clears the state", () => {
+    const b = backend();
+    const s = b.getPartitionedState<ReducingState<number | undefined>>({ name: "r", kind: "reducing", reduceFunction: () => undefined });
+    b.setCurrentKey("k", 1);
+    s.add(1);
+    s.add(2);
+    expect([s.get(), b.numKeyValueStateEntries()]).toEqual([null, 0]);
+  });
+});
+
 describe("registration", () => {
   test("the same name gives the same state object", () => {
     const b = backend();

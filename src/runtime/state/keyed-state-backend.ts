@@ -146,10 +146,7 @@ export class KeyedStateBackend {
     if (table.ttlFormat === toTtl) return;
     const now = this.clock();
     for (let i = 0; i < this.numKeyGroups; i++) {
-      table.forEachInKeyGroup(i, (entry) => {
-        entry.value = convertTtlFormat(table.kind, entry.value, toTtl, now);
-        entry.ts = toTtl ? now : 0;
-      });
+      table.forEachInKeyGroup(i, (_key, _namespace, stored) => convertTtlFormat(table.kind, stored, toTtl, now));
     }
     table.ttlFormat = toTtl;
   }

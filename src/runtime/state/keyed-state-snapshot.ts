@@ -3,7 +3,7 @@ import { UserError } from "../../core/errors.ts";
 import { keyToMapKey } from "../../types/key-hashing.ts";
 import type { MapKey } from "./key-context.ts";
 import { STATE_KINDS, type StateKind } from "./state-descriptor.ts";
-import type { StateEntry, StateTable } from "./state-table.ts";
+import { REMOVE, type StateTable } from "./state-table.ts";
 import { purgeExpired, TtlValue } from "./state-ttl.ts";
 
 /**
@@ -42,9 +42,10 @@ export function writeSnapshot(tables: Iterable<StateTable>, start: number, count
     for (const table of all) {
       const entries: SnapshotEntry[] = [];
       const { kind, ttl, ttlFormat } = table;
-      table.forEachInKeyGroup(i, (entry, namespace) => {
-        if (ttl !== null && purgeExpired(ttl, entry, kind, now)) return true;
-        entries.push(encodeEntry(kind, ttlFormat, entry, namespace));
+      table.forEachInKeyGroup(i, (key, namespace, stored) => {
+        const kept = ttl === null ? stored : purgeExpired(ttl, kind, stored, now);
+        if (kept !== REMOVE) entries.push(encodeEntry(kind, ttlFormat, key, namespace, kept));
+        return kept;
       });
       if (entries.length === 0) continue;
       group ??= keyGroups[start + i] = {};
@@ -83,18 +84,17 @@ export function readSnapshots(
         const table = tableFor(name, state.kind, state.ttl === true);
         for (const e of state.entries) {
           const [key, namespace, value] = e;
+          if (value === undefined) continue; // never written by a snapshot; undefined would read as empty
           const nsKey: MapKey = namespace === null || namespace === undefined ? null : keyToMapKey(namespace);
           const ts = e.length > 3 ? e[3] : undefined;
-          const entryTs = !table.ttlFormat ? 0 : typeof ts === "number" ? ts : now;
-          table.restore(kg - start, key, keyToMapKey(key), namespace, nsKey, decodeValue(state.kind, table.ttlFormat, value, ts, now), entryTs);
+          table.restore(kg - start, key, keyToMapKey(key), namespace, nsKey, decodeValue(state.kind, table.ttlFormat, value, ts, now));
         }
       }
     }
   }
 }
 
-function encodeEntry(kind: StateKind, ttlFormat: boolean, entry: StateEntry, namespace: unknown): SnapshotEntry {
-  const { key, value } = entry;
+function encodeEntry(kind: StateKind, ttlFormat: boolean, key: unknown, namespace: unknown, value: any): SnapshotEntry {
   if (kind === "list") {
     if (!ttlFormat) return [key, namespace, (value as unknown[]).slice()];
     return [key, namespace, (value as TtlValue[]).map((e) => e.value), (value as TtlValue[]).map((e) => e.ts)];
@@ -104,7 +104,7 @@ function encodeEntry(kind: StateKind, ttlFormat: boolean, entry: StateEntry, nam
     const plain = pairs.map((p) => [p[0], p[1]]);
     return ttlFormat ? [key, namespace, plain, pairs.map((p) => p[2] as number)] : [key, namespace, plain];
   }
-  return ttlFormat ? [key, namespace, value, entry.ts] : [key, namespace, value];
+  return ttlFormat ? [key, namespace, (value as TtlValue).value, (value as TtlValue).ts] : [key, namespace, value];
 }
 
 /** The stored form of a snapshot value; timestamps missing from a TTL state's entry become `now`. */
@@ -118,5 +118,6 @@ function decodeValue(kind: StateKind, ttlFormat: boolean, value: unknown, ts: nu
     const pairs = value as unknown[][];
     return new Map(pairs.map((p, i) => [keyToMapKey(p[0]), ttlFormat ? [p[0], p[1], at(i)] : [p[0], p[1]]]));
   }
-  return value;
+  if (!ttlFormat) return value;
+  return new TtlValue(value, typeof ts === "number" ? ts : now);
 }

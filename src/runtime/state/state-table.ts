@@ -4,40 +4,43 @@ import type { KeyContext, MapKey } from "./key-context.ts";
 import type { StateKind } from "./state-descriptor.ts";
 import type { TtlPolicy } from "./state-ttl.ts";
 
+/** Returned by a forEachInKeyGroup visitor to remove the entry. */
+export const REMOVE: unique symbol = Symbol("remove");
+
 /**
- * One key's state in one namespace. `value` is the stored form: the user's value, a JS array
- * (list), a Map of [userKey, value] pairs (map), or an accumulator. `ts` is the last-access
- * time under TTL, else 0. Entries are updated in place, so a write after a read costs no lookup.
+ * The entries of one namespace in one key group: stored values by keyToMapKey(key). Keys whose
+ * map key is not the key itself (tuples, rows) keep their original in `originalKeys`, so that
+ * snapshots and getKeys give back what the user keyed by.
  */
-export class StateEntry {
-  constructor(
-    readonly key: unknown,
-    public value: any,
-    public ts: number,
-  ) {}
-}
-
-/** The entries of one non-default namespace in one key group. */
-class NamespaceEntries {
-  readonly entries = new Map<MapKey, StateEntry>();
+class KeyedEntries {
+  readonly values = new Map<MapKey, unknown>();
+  originalKeys: Map<MapKey, unknown> | undefined = undefined;
   constructor(readonly namespace: unknown) {}
+
+  keyOf(mapKey: MapKey): unknown {
+    return this.originalKeys === undefined ? mapKey : (this.originalKeys.get(mapKey) ?? mapKey);
+  }
 }
 
 /**
+ * Stored values: the user's value (value, reducing), the accumulator (aggregating), a JS array
+ * (list) or a Map of [userKey, value] pairs (map) — wrapped in TtlValue, or with per-element
+ * timestamps, when `ttlFormat` is set (see state-ttl.ts). undefined is never stored.
+ *
  * Invariants:
- * - Index i of both arrays holds key group range.start + i; the Maps are created on first write.
- * - The default namespace lives in `defaultNs` with no namespace lookup; other namespaces in
+ * - Index i of both arrays holds key group range.start + i; entries are created on first write.
+ * - The default namespace lives in `defaultNs`, reached with no namespace lookup; others in
  *   `otherNs`, and a namespace with no entries left is dropped (windows come and go).
- * - `cacheEntry` is the lookup result for context version `cacheVersion`; every removal goes
- *   through this class and updates or invalidates it, so a cached entry is never stale.
- * - `ttlFormat`: list elements are TtlValues and map pairs carry a third timestamp element.
+ * - `cacheEntries` is what the lookup for context version `cacheVersion` resolved to; every
+ *   drop of a KeyedEntries goes through this class and invalidates it.
+ * - `originalKeys` has an entry exactly for the stored keys whose map key differs from the key.
  */
 export class StateTable {
   ttl: TtlPolicy | null = null;
-  private readonly defaultNs: (Map<MapKey, StateEntry> | undefined)[];
-  private readonly otherNs: (Map<MapKey, NamespaceEntries> | undefined)[];
+  private readonly defaultNs: (KeyedEntries | undefined)[];
+  private readonly otherNs: (Map<MapKey, KeyedEntries> | undefined)[];
   private cacheVersion = -1;
-  private cacheEntry: StateEntry | undefined = undefined;
+  private cacheEntries: KeyedEntries | undefined = undefined;
 
   constructor(
     readonly name: string,
@@ -49,60 +52,52 @@ export class StateTable {
     this.otherNs = new Array(numKeyGroups).fill(undefined);
   }
 
-  /** The entry of the context's key and namespace, if any. */
-  get(ctx: KeyContext): StateEntry | undefined {
-    if (this.cacheVersion === ctx.version) return this.cacheEntry;
-    const map = ctx.isDefaultNamespace ? this.defaultNs[ctx.kgIndex] : this.otherNs[ctx.kgIndex]?.get(ctx.nsKey)?.entries;
-    const entry = map === undefined ? undefined : map.get(ctx.mapKey);
-    this.cacheVersion = ctx.version;
-    this.cacheEntry = entry;
-    return entry;
+  /** The stored value of the context's key and namespace; undefined when there is none. */
+  get(ctx: KeyContext): unknown {
+    const entries = this.entriesOf(ctx);
+    return entries === undefined ? undefined : entries.values.get(ctx.mapKey);
   }
 
-  /** Adds an entry for the context's key and namespace, which must have none. */
-  insert(ctx: KeyContext, value: unknown, ts: number): StateEntry {
-    checkState(ctx.kgIndex >= 0, `state "${this.name}" was accessed before a current key was set`);
-    const entry = new StateEntry(ctx.key, value, ts);
-    this.entriesFor(ctx.kgIndex, ctx.nsKey, ctx.namespace, ctx.isDefaultNamespace).set(ctx.mapKey, entry);
-    this.cacheVersion = ctx.version;
-    this.cacheEntry = entry;
-    return entry;
+  set(ctx: KeyContext, stored: unknown): void {
+    let entries = this.entriesOf(ctx);
+    if (entries === undefined) {
+      checkState(ctx.kgIndex >= 0, `state "${this.name}" was accessed before a current key was set`);
+      this.cacheEntries = entries = this.create(ctx.kgIndex, ctx.namespace, ctx.nsKey);
+    }
+    entries.values.set(ctx.mapKey, stored);
+    if (ctx.key !== ctx.mapKey) (entries.originalKeys ??= new Map()).set(ctx.mapKey, ctx.key);
   }
 
   remove(ctx: KeyContext): void {
-    const kg = ctx.kgIndex;
-    if (ctx.isDefaultNamespace) {
-      this.defaultNs[kg]?.delete(ctx.mapKey);
-    } else {
-      const namespaces = this.otherNs[kg];
-      const ns = namespaces?.get(ctx.nsKey);
-      if (ns !== undefined && ns.entries.delete(ctx.mapKey) && ns.entries.size === 0) namespaces!.delete(ctx.nsKey);
+    const entries = this.entriesOf(ctx);
+    if (entries === undefined || !entries.values.delete(ctx.mapKey)) return;
+    entries.originalKeys?.delete(ctx.mapKey);
+    if (!ctx.isDefaultNamespace && entries.values.size === 0) {
+      this.otherNs[ctx.kgIndex]!.delete(ctx.nsKey);
+      this.cacheEntries = undefined;
     }
-    this.cacheVersion = ctx.version;
-    this.cacheEntry = undefined;
   }
 
-  /** Restores one entry; `ts` as stored in the snapshot. */
-  restore(kgIndex: number, key: unknown, mapKey: MapKey, namespace: unknown, nsKey: MapKey, value: unknown, ts: number): void {
-    const isDefault = namespace === null || namespace === undefined;
-    this.entriesFor(kgIndex, nsKey, namespace, isDefault).set(mapKey, new StateEntry(key, value, ts));
+  /** Restores one entry of key group range.start + kgIndex. */
+  restore(kgIndex: number, key: unknown, mapKey: MapKey, namespace: unknown, nsKey: MapKey, stored: unknown): void {
+    const entries = this.entriesAt(kgIndex, namespace, nsKey) ?? this.create(kgIndex, namespace, nsKey);
+    entries.values.set(mapKey, stored);
+    if (key !== mapKey) (entries.originalKeys ??= new Map()).set(mapKey, key);
     this.invalidateCache();
   }
 
   /**
-   * Visits every entry of one key group; when `visit` returns true the entry is removed.
-   * The namespace passed for the default namespace is null.
+   * Visits every entry of one key group, default namespace (null) first. The visitor returns
+   * the value to keep — the same or a replacement — or REMOVE.
    */
-  forEachInKeyGroup(kgIndex: number, visit: (entry: StateEntry, namespace: unknown) => boolean | void): void {
+  forEachInKeyGroup(kgIndex: number, visit: (key: unknown, namespace: unknown, stored: any) => unknown): void {
     const own = this.defaultNs[kgIndex];
-    if (own !== undefined) {
-      for (const [mk, entry] of own) if (visit(entry, null) === true) own.delete(mk);
-    }
+    if (own !== undefined) this.visitEntries(own, visit);
     const namespaces = this.otherNs[kgIndex];
     if (namespaces !== undefined) {
-      for (const [nsKey, ns] of namespaces) {
-        for (const [mk, entry] of ns.entries) if (visit(entry, ns.namespace) === true) ns.entries.delete(mk);
-        if (ns.entries.size === 0) namespaces.delete(nsKey);
+      for (const [nsKey, entries] of namespaces) {
+        this.visitEntries(entries, visit);
+        if (entries.values.size === 0) namespaces.delete(nsKey);
       }
     }
     this.invalidateCache();
@@ -111,19 +106,15 @@ export class StateTable {
   /** The keys with an entry in the default namespace. */
   keys(): unknown[] {
     const out: unknown[] = [];
-    for (const map of this.defaultNs) if (map !== undefined) for (const entry of map.values()) out.push(entry.key);
+    for (const entries of this.defaultNs) if (entries !== undefined) for (const mk of entries.values.keys()) out.push(entries.keyOf(mk));
     return out;
   }
 
   size(): number {
     let n = 0;
-    for (const map of this.defaultNs) if (map !== undefined) n += map.size;
-    for (const namespaces of this.otherNs) if (namespaces !== undefined) for (const ns of namespaces.values()) n += ns.entries.size;
+    for (const entries of this.defaultNs) if (entries !== undefined) n += entries.values.size;
+    for (const namespaces of this.otherNs) if (namespaces !== undefined) for (const entries of namespaces.values()) n += entries.values.size;
     return n;
-  }
-
-  numKeyGroups(): number {
-    return this.defaultNs.length;
   }
 
   clearAll(): void {
@@ -132,21 +123,39 @@ export class StateTable {
     this.invalidateCache();
   }
 
-  invalidateCache(): void {
+  private invalidateCache(): void {
     this.cacheVersion = -1;
-    this.cacheEntry = undefined;
+    this.cacheEntries = undefined;
   }
 
-  private entriesFor(kgIndex: number, nsKey: MapKey, namespace: unknown, isDefault: boolean): Map<MapKey, StateEntry> {
-    if (isDefault) {
-      let map = this.defaultNs[kgIndex];
-      if (map === undefined) this.defaultNs[kgIndex] = map = new Map();
-      return map;
+  private entriesOf(ctx: KeyContext): KeyedEntries | undefined {
+    if (this.cacheVersion === ctx.version) return this.cacheEntries;
+    const entries = ctx.isDefaultNamespace ? this.defaultNs[ctx.kgIndex] : this.otherNs[ctx.kgIndex]?.get(ctx.nsKey);
+    this.cacheVersion = ctx.version;
+    this.cacheEntries = entries;
+    return entries;
+  }
+
+  private entriesAt(kgIndex: number, namespace: unknown, nsKey: MapKey): KeyedEntries | undefined {
+    return namespace === null || namespace === undefined ? this.defaultNs[kgIndex] : this.otherNs[kgIndex]?.get(nsKey);
+  }
+
+  private create(kgIndex: number, namespace: unknown, nsKey: MapKey): KeyedEntries {
+    if (namespace === null || namespace === undefined) return (this.defaultNs[kgIndex] = new KeyedEntries(null));
+    const entries = new KeyedEntries(namespace);
+    (this.otherNs[kgIndex] ??= new Map()).set(nsKey, entries);
+    return entries;
+  }
+
+  private visitEntries(entries: KeyedEntries, visit: (key: unknown, namespace: unknown, stored: any) => unknown): void {
+    for (const [mk, stored] of entries.values) {
+      const kept = visit(entries.keyOf(mk), entries.namespace, stored);
+      if (kept === REMOVE) {
+        entries.values.delete(mk);
+        entries.originalKeys?.delete(mk);
+      } else if (kept !== stored) {
+        entries.values.set(mk, kept);
+      }
     }
-    let namespaces = this.otherNs[kgIndex];
-    if (namespaces === undefined) this.otherNs[kgIndex] = namespaces = new Map();
-    let ns = namespaces.get(nsKey);
-    if (ns === undefined) namespaces.set(nsKey, (ns = new NamespaceEntries(namespace)));
-    return ns.entries;
   }
 }

@@ -2,12 +2,15 @@
 import { UserError } from "../../core/errors.ts";
 import type { KeyContext } from "./key-context.ts";
 import type { StateTtlConfigLike } from "./state-descriptor.ts";
-import type { StateEntry, StateTable } from "./state-table.ts";
+import { REMOVE, type StateTable } from "./state-table.ts";
 
 /** Returned by the TTL read helpers when a value is not visible. */
 export const ABSENT: unique symbol = Symbol("absent");
 
-/** A list element with its own last-access time: under TTL, list elements expire one by one. */
+/**
+ * A value with its last-access time (Flink's TtlValue): how value, reducing and aggregating
+ * states store under TTL, and each list element, since list elements expire one by one.
+ */
 export class TtlValue {
   constructor(
     public value: unknown,
@@ -50,48 +53,50 @@ export class TtlPolicy {
   }
 }
 
-/** Reads a single-value entry (value, reducing, aggregating) under TTL; ABSENT when not visible. */
-export function readWithTtl(policy: TtlPolicy, table: StateTable, ctx: KeyContext, entry: StateEntry): unknown {
+/** Reads a single value (value, reducing, aggregating state) under TTL; ABSENT when not visible. */
+export function readWithTtl(policy: TtlPolicy, table: StateTable, ctx: KeyContext, stored: TtlValue): unknown {
   const now = policy.clock();
-  if (policy.isExpired(entry.ts, now)) {
+  if (policy.isExpired(stored.ts, now)) {
     table.remove(ctx);
-    return policy.returnExpired ? entry.value : ABSENT;
+    return policy.returnExpired ? stored.value : ABSENT;
   }
-  if (policy.updateOnRead) entry.ts = now;
-  return entry.value;
+  if (policy.updateOnRead) stored.ts = now;
+  return stored.value;
 }
 
-/** The stored value that a write may build on: never an expired one, whatever the visibility. */
-export function liveStoredValue(policy: TtlPolicy | null, entry: StateEntry | undefined, now: number): unknown {
-  if (entry === undefined) return ABSENT;
-  if (policy === null) return entry.value;
-  return policy.isExpired(entry.ts, now) ? ABSENT : entry.value;
+/** The single value a write may build on: never an expired one, whatever the visibility. */
+export function liveValue(policy: TtlPolicy | null, stored: unknown, now: number): unknown {
+  if (stored === undefined) return ABSENT;
+  if (policy === null) return stored;
+  return policy.isExpired((stored as TtlValue).ts, now) ? ABSENT : (stored as TtlValue).value;
 }
 
 /**
- * Drops what has expired from an entry in TTL format (whole values, list elements, map pairs).
- * Returns true when nothing is left, so the caller removes the entry.
+ * What remains of a stored value in TTL format once the expired parts (the whole value, list
+ * elements, map pairs) are dropped; REMOVE when nothing does.
  */
-export function purgeExpired(policy: TtlPolicy, entry: StateEntry, kind: string, now: number): boolean {
+export function purgeExpired(policy: TtlPolicy, kind: string, stored: any, now: number): unknown {
   if (kind === "list") {
-    const live = (entry.value as TtlValue[]).filter((e) => !policy.isExpired(e.ts, now));
-    entry.value = live;
-    return live.length === 0;
+    const live = (stored as TtlValue[]).filter((e) => !policy.isExpired(e.ts, now));
+    return live.length === 0 ? REMOVE : live.length === stored.length ? stored : live;
   }
   if (kind === "map") {
-    const map = entry.value as Map<unknown, unknown[]>;
+    const map = stored as Map<unknown, unknown[]>;
     for (const [mk, pair] of map) if (policy.isExpired(pair[2] as number, now)) map.delete(mk);
-    return map.size === 0;
+    return map.size === 0 ? REMOVE : map;
   }
-  return policy.isExpired(entry.ts, now);
+  return policy.isExpired((stored as TtlValue).ts, now) ? REMOVE : stored;
 }
 
 /** Converts a stored value between the plain and the TTL format (after a restore with a changed TTL). */
-export function convertTtlFormat(kind: string, value: any, toTtl: boolean, now: number): any {
-  if (kind === "list") return toTtl ? (value as unknown[]).map((v) => new TtlValue(v, now)) : (value as TtlValue[]).map((e) => e.value);
+export function convertTtlFormat(kind: string, stored: any, toTtl: boolean, now: number): unknown {
+  if (kind === "list") return toTtl ? (stored as unknown[]).map((v) => new TtlValue(v, now)) : (stored as TtlValue[]).map((e) => e.value);
   if (kind === "map") {
-    for (const pair of (value as Map<unknown, unknown[]>).values()) pair.length = 2;
-    if (toTtl) for (const pair of (value as Map<unknown, unknown[]>).values()) pair.push(now);
+    for (const pair of (stored as Map<unknown, unknown[]>).values()) {
+      pair.length = 2;
+      if (toTtl) pair.push(now);
+    }
+    return stored;
   }
-  return value;
+  return toTtl ? new TtlValue(stored, now) : (stored as TtlValue).value;
 }
