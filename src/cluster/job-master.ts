@@ -61,13 +61,6 @@ export class JobMaster {
     this.cancelAll();
   }
 
-  /** The job could not be set up in a slot (e.g. main() failed when replayed). */
-  onSetupFailure(error: SerializedError): void {
-    this.fail(error);
-    for (const e of this.graph.all()) if (e.state === "CREATED" || e.state === "SCHEDULED" || e.state === "DEPLOYING") this.graph.transition(e, "FAILED");
-    this.checkDone();
-  }
-
   /** The slots are gone (a crash): every execution still running is failed at once. */
   abort(error: SerializedError): void {
     this.fail(error);

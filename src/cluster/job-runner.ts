@@ -19,7 +19,8 @@ export interface RunOptions {
   listener?: JobListener;
 }
 
-export async function runJobFile(opts: RunOptions): Promise<void> {
+/** Runs the job's main() to the end; returns what main returned. */
+export async function runJobFile(opts: RunOptions): Promise<unknown> {
   const bundle = await bundleJob(opts.jobFile);
   const main = await loadJobMain(bundle);
   const defaults = { parallelism: opts.parallelism, config: opts.config.toObject() };
@@ -29,7 +30,7 @@ export async function runJobFile(opts: RunOptions): Promise<void> {
   const executor = new LocalExecutor({ bundle, args: opts.args, randoms: recording.record, defaults, slots, listener: opts.listener });
   setExecutionMode({ kind: "execute", executor, recorded: [] }, defaults);
   try {
-    await main(opts.args);
+    return await main(opts.args);
   } catch (e) {
     if (e instanceof FlinkError) throw e;
     throw new UserError(`${opts.jobFile}: main() threw: ${describeUserThrow(e, bundle.path, opts.jobFile)}`, { cause: e });

@@ -96,9 +96,6 @@ export class LocalCluster {
       case "client":
         this.jobs.get(m.jobId)?.onClientData(m.channel, m.payload);
         break;
-      case "job-failed":
-        this.jobs.get(m.jobId)?.onSetupFailure(m.error);
-        break;
     }
   }
 

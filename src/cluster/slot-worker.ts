@@ -36,7 +36,7 @@ function loadJob(spec: JobSpec): JobState {
       return job.userCode;
     },
   );
-  userCode.catch((e) => post({ t: "job-failed", jobId: spec.jobId, slot, error: serializeError(e) }));
+  userCode.catch(() => {}); // each deployment reports the failure for its task
   const state = { userCode, tasks: new Set<Task>() };
   jobs.set(spec.jobId, state);
   return state;
@@ -49,8 +49,9 @@ async function deploy(m: Extract<ToSlot, { t: "deploy" }>): Promise<void> {
   let userCode: UserCodeTable;
   try {
     userCode = await job.userCode;
-  } catch {
-    return; // reported as job-failed already
+  } catch (e) {
+    post({ t: "state", jobId: dep.jobId, vertexId: dep.vertexId, subtask: dep.subtaskIndex, state: "FAILED", error: serializeError(e), in: 0, out: 0 });
+    return;
   }
   const host: TaskHost = {
     net,

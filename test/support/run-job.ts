@@ -15,6 +15,8 @@ export interface JobRun {
   stderr: string;
   /** stdout split into lines, without the empty last one. */
   lines: string[];
+  /** What main() returned in the client. */
+  returned: unknown;
 }
 
 export function writeJob(source: string, name = "job.ts"): string {
@@ -34,6 +36,6 @@ export async function runJob(sourceOrFile: string, opts: { args?: string[]; para
       else stdout += String(payload);
     },
   };
-  await runJobFile({ jobFile: file, args: opts.args ?? [], parallelism: opts.parallelism, config: new Configuration(opts.config ?? {}), listener });
-  return { stdout, stderr, lines: stdout.split("\n").filter((l) => l.length > 0) };
+  const returned = await runJobFile({ jobFile: file, args: opts.args ?? [], parallelism: opts.parallelism, config: new Configuration(opts.config ?? {}), listener });
+  return { stdout, stderr, lines: stdout.split("\n").filter((l) => l.length > 0), returned };
 }
