@@ -45,6 +45,7 @@ export {
   type AggregateFunction,
 } from "./api/state-descriptors.ts";
 export { Time } from "./api/time.ts";
+export type { ValueState, ListState, MapState, ReducingState, AggregatingState } from "./runtime/state/state-types.ts";
 export { Types } from "./types/types.ts";
 export type { TypeInformation } from "./types/type-information.ts";
 export { Watermark } from "./core/stream-element.ts";
