@@ -1,0 +1,35 @@
+/** Runs a command as a child process and reports its wall time, peak RSS (sampled from /proc) and stdout. */
+import { resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dir, "../..");
+
+export interface Measured {
+  ms: number;
+  peakRss: number;
+  stdout: string;
+}
+
+export async function measure(cmd: string[]): Promise<Measured> {
+  const t0 = performance.now();
+  const proc = Bun.spawn(cmd, { cwd: ROOT, stdout: "pipe", stderr: "inherit", env: { ...process.env, NO_COLOR: "1" } });
+  let peakRss = 0;
+  const timer = setInterval(async () => {
+    const status = await Bun.file(`/proc/${proc.pid}/status`).text().catch(() => "");
+    const m = /VmHWM:\s+(\d+) kB/.exec(status);
+    if (m) peakRss = Math.max(peakRss, Number(m[1]) * 1024);
+  }, 20);
+  const [stdout, code] = await Promise.all([new Response(proc.stdout).text(), proc.exited]);
+  clearInterval(timer);
+  if (code !== 0) throw new Error(`${cmd.join(" ")} exited with ${code}`);
+  return { ms: performance.now() - t0, peakRss, stdout };
+}
+
+/** The job's own net runtime (printed by the bench jobs), which leaves out process start and bundling. */
+export function netRuntime(stdout: string): number {
+  const m = /netRuntime=(\d+)/.exec(stdout);
+  if (!m) throw new Error(`no netRuntime in output:\n${stdout}`);
+  return Number(m[1]);
+}
+
+export const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
+export const rate = (n: number, ms: number) => `${((n / ms) * 1000 / 1e6).toFixed(2)} M/s`;

@@ -1,0 +1,69 @@
+/**
+ * `npm run bench`: word count (streaming and batch) over ~200 MB of generated text at p=1 and
+ * p=2 beside a hand-written single-threaded Bun loop, and a keyed exchange alone. Prints the
+ * table and writes it into BENCHMARKS.md between the word-count markers.
+ */
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { wordsFile } from "./data-gen.ts";
+import { measure, netRuntime, mb, rate, ROOT } from "./measure.ts";
+
+const bun = process.execPath;
+const megabytes = Number(process.env.BENCH_MB ?? 200);
+const file = wordsFile(megabytes);
+const cores = navigator.hardwareConcurrency;
+
+const hand = await measure([bun, "test/bench/hand-word-count.ts", file]);
+const words = Number(/words=(\d+)/.exec(hand.stdout)![1]);
+const handMs = Number(/ms=(\d+)/.exec(hand.stdout)![1]);
+
+interface Row {
+  work: string;
+  runner: string;
+  p: number | string;
+  ms: number;
+  records: number;
+  rss: number;
+}
+const rows: Row[] = [{ work: `word count ${megabytes} MB`, runner: "hand loop (split + Map), 1 thread", p: 1, ms: handMs, records: words, rss: hand.peakRss }];
+
+for (const [label, job] of [
+  ["streaming", "jobs/bench/streaming-word-count-discard.ts"],
+  ["batch (DataSet)", "jobs/bench/batch-word-count-discard.ts"],
+] as const)
+  for (const p of [1, 2]) {
+    const r = await measure([bun, "cli.ts", "run", "-p", String(p), job, file]);
+    rows.push({ work: `word count ${megabytes} MB`, runner: `flinkts ${label}`, p, ms: netRuntime(r.stdout), records: words, rss: r.peakRss });
+  }
+
+const exchangeRecords = 20_000_000;
+for (const p of [1, 2]) {
+  const r = await measure([bun, "cli.ts", "run", "-p", String(p), "jobs/bench/keyed-exchange.ts", String(exchangeRecords)]);
+  rows.push({ work: "keyed exchange (keyBy, LONG)", runner: "flinkts streaming", p, ms: netRuntime(r.stdout), records: exchangeRecords, rss: r.peakRss });
+}
+
+const header = "| work | runner | p | time | records/s | records/s per core | vs hand loop | peak RSS | spilled |";
+const lines = [header, "|---|---|---|---|---|---|---|---|---|"];
+for (const r of rows) {
+  const perCore = (r.records / r.ms) * 1000 / Number(r.p);
+  const vsHand = r.work.startsWith("word count") ? `${((handMs / r.ms) * 100).toFixed(0)}%` : "";
+  lines.push(`| ${r.work} | ${r.runner} | ${r.p} | ${(r.ms / 1000).toFixed(2)} s | ${rate(r.records, r.ms)} | ${(perCore / 1e6).toFixed(2)} M/s | ${vsHand} | ${mb(r.rss)} | 0 B |`);
+}
+const find = (runner: string, p: number) => rows.find((r) => r.runner === runner && r.p === p)!;
+const scaling = (runner: string) => (find(runner, 1).ms / find(runner, 2).ms).toFixed(2);
+const table = [
+  `Run ${new Date().toISOString().slice(0, 10)} on ${cores} cores, Bun ${Bun.version}; ${words.toLocaleString("en")} words.`,
+  "",
+  ...lines,
+  "",
+  `Scaling p=2 / p=1: streaming ${scaling("flinkts streaming")}x, batch ${scaling("flinkts batch (DataSet)")}x.`,
+].join("\n");
+console.log(table);
+
+const path = join(ROOT, "BENCHMARKS.md");
+const begin = "<!-- word-count:begin -->";
+const end = "<!-- word-count:end -->";
+const doc = existsSync(path) ? readFileSync(path, "utf8") : `# Benchmarks\n\n${begin}\n${end}\n`;
+const at = doc.indexOf(begin);
+const to = doc.indexOf(end);
+writeFileSync(path, at >= 0 && to > at ? doc.slice(0, at + begin.length) + "\n" + table + "\n" + doc.slice(to) : doc + `\n${begin}\n${table}\n${end}\n`);
