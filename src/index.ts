@@ -64,3 +64,4 @@ export { Aggregations } from "./api/dataset/aggregations.ts";
 export { Order } from "./api/dataset/order.ts";
 export type { OutputFormat } from "./api/dataset/output-format.ts";
 export type { MapPartitionFunction, GroupReduceFunction, GroupCombineFunction } from "./api/functions.ts";
+export { RichGroupCombineFunction } from "./api/dataset/rich-group-combine-function.ts";

@@ -218,10 +218,15 @@ const CASES: Case[] = [
     project: (r) => [r[0], r[1], r[2] < r[3], r[3]],
     expected: (d, v) => perKey(d, (k, g) => [k, g.length, true, v.parallelism]),
   },
+  {
+    name: "RichGroupCombineFunction: runtime context",
+    job: `ds.groupBy(0).combineGroup(new ScaledCounts(), ty(PAIR)).groupBy(0).sum(1)`,
+    expected: (d, v) => perKey(d, (k, g) => [k, g.length * v.parallelism]),
+  },
 ];
 
 const JOB = `
-import { ExecutionEnvironment, Types, Aggregations, Order, RichMapPartitionFunction, RichReduceFunction, RichGroupReduceFunction, IntCounter } from "flinkts";
+import { ExecutionEnvironment, Types, Aggregations, Order, RichMapPartitionFunction, RichReduceFunction, RichGroupReduceFunction, RichGroupCombineFunction, IntCounter } from "flinkts";
 
 ${MAKE_RECORD_SOURCE}
 
@@ -248,6 +253,14 @@ class KeyedGroupSize extends RichGroupReduceFunction {
     for (const v of values) { k = v[0]; n++; }
     const ctx = this.getRuntimeContext();
     out.collect([k, n, ctx.getIndexOfThisSubtask(), ctx.getNumberOfParallelSubtasks()]);
+  }
+}
+
+class ScaledCounts extends RichGroupCombineFunction {
+  combine(values, out) {
+    let k, n = 0;
+    for (const v of values) { k = v[0]; n++; }
+    out.collect([k, n * this.getRuntimeContext().getNumberOfParallelSubtasks()]);
   }
 }
 

@@ -5,7 +5,17 @@ import type { TypeInformation } from "../../types/type-information.ts";
 import { Types } from "../../types/types.ts";
 import type { AnyOperator } from "../../runtime/operators/stream-operator.ts";
 import { StreamFilter, StreamFlatMap, StreamMap } from "../../runtime/operators/stream/simple-operators.ts";
-import { AllReduceOperator, DistinctOperator, FirstNOperator, GroupCombineOperator, GroupReduceOperator, MapPartitionOperator, MinMaxByOperator } from "../../runtime/operators/batch/index.ts";
+import {
+  AggregateOperator as AggregateDriver,
+  AllReduceOperator,
+  type AggregationSpec,
+  DistinctOperator,
+  FirstNOperator,
+  GroupCombineOperator,
+  GroupReduceOperator,
+  MapPartitionOperator,
+  MinMaxByOperator,
+} from "../../runtime/operators/batch/index.ts";
 import type { FilterFunction, FlatMapFunction, GroupCombineFunction, GroupReduceFunction, MapFunction, MapPartitionFunction, ReduceFunction } from "../functions.ts";
 import { resolveKey, type FieldRef, type KeySpec } from "../keys.ts";
 import { checkArgument, InvalidProgramError } from "../../core/errors.ts";
@@ -14,7 +24,6 @@ import { buildPlan, type BuiltPlan, type PlanSpec } from "./batch-plan.ts";
 import { userFunction } from "./user-function.ts";
 import { aggregationField, aggregationText, callText, comparedFields } from "./field-checks.ts";
 import { Aggregations } from "./aggregations.ts";
-import { AggregateOperator as AggregateDriver, type AggregationSpec } from "../../runtime/operators/batch/index.ts";
 import { UnsortedGrouping } from "./unsorted-grouping.ts";
 import type { OutputFormat } from "./output-format.ts";
 import type { DataSink } from "./data-sink.ts";
@@ -61,6 +70,8 @@ export class DataSet<T> {
     checkArgument(Number.isInteger(parallelism) && parallelism > 0, `${t.name}: parallelism must be a positive integer, got ${parallelism}`);
     if (this.singleton && parallelism !== 1) throw new InvalidProgramError(`${t.name}: this operator gathers all its input in one subtask and runs with parallelism 1, not ${parallelism}`);
     if (!t.isPhysical) throw new InvalidProgramError(`${t.name}: a ${t.kind} has no parallelism of its own; set it on the operator before or after it`);
+    const limit = t.props.maxParallelism;
+    if (limit !== undefined && parallelism > limit) throw new InvalidProgramError(`${t.name}: parallelism ${parallelism} is not supported; this source is non-parallel (at most ${limit})`);
     t.parallelism = parallelism;
     t.parallelismSetByUser = true;
     return this;
@@ -104,7 +115,7 @@ export class DataSet<T> {
   /** Folds all records into one: a combiner per subtask, then the final reduce in one subtask. */
   reduce(reducer: ReduceFunction<T>): DataSet<T> {
     const f = userFunction<(a: T, b: T) => T>(reducer, "reduce", "Reduce");
-    const c = f.forCombiner;
+    const c = f.forCombiner();
     return this.plan({
       name: "Reduce",
       kind: "reduce",

@@ -16,7 +16,7 @@ export class UnsortedGrouping<T> extends Grouping<T> {
   /** Reduces each group to one record: a combiner chained to the input, a hash shuffle, the final reduce. */
   reduce(reducer: ReduceFunction<T>): DataSet<T> {
     const f = userFunction<(a: T, b: T) => T>(reducer, "reduce", "Reduce");
-    const c = f.forCombiner;
+    const c = f.forCombiner();
     const key = this.keySelector;
     return this.input.plan({
       name: "Reduce",

@@ -5,21 +5,22 @@ import { copyFunction } from "./function-copy.ts";
 export interface DataSetUserFn<F> extends UserFn<F> {
   /**
    * The same function for a second operator of the plan (the combiner of a reduce). A rich
-   * function gets its own copy, made now (before any task opens it), so each operator opens,
-   * closes and registers accumulators on its own instance; plain functions are shared.
+   * function gets its own copy, so each operator opens, closes and registers accumulators on its
+   * own instance; plain functions are shared. Call it while the program is built, before any
+   * task opens the original.
    */
-  forCombiner: UserFn<F>;
+  forCombiner(): UserFn<F>;
 }
 
 export function userFunction<F extends (...args: any[]) => any>(f: unknown, method: string, operator: string): DataSetUserFn<F> {
   const main = fn<F>(f, method, operator);
-  let forCombiner: UserFn<F> = main;
-  if (main.lifecycle !== undefined) {
+  const forCombiner = (): UserFn<F> => {
+    if (main.lifecycle === undefined) return main;
     try {
-      forCombiner = fn<F>(copyFunction(f), method, operator);
+      return fn<F>(copyFunction(f), method, operator);
     } catch {
-      forCombiner = main;
+      return main; // an object that cannot be copied is shared, as plain functions are
     }
-  }
+  };
   return { ...main, forCombiner };
 }

@@ -322,6 +322,31 @@ describe("batch driver details", () => {
     expect(Math.sign(compareValues(b, a))).toBe(-sign || 0);
   });
 
+  /** A rich function stand-in: records the lifecycle calls an operator makes on it. */
+  const lifecycle = () => {
+    const calls: string[] = [];
+    return {
+      calls,
+      target: {
+        setRuntimeContext: (rc: { getIndexOfThisSubtask(): number }) => void calls.push(`context ${rc.getIndexOfThisSubtask()}`),
+        open: () => void calls.push("open"),
+        close: () => void calls.push("close"),
+      },
+    };
+  };
+
+  test.each([
+    ["mapPartition", (l: any) => new MapPartitionOperator(() => {}, l)],
+    ["reduce (all)", (l: any) => new AllReduceOperator(sumA, true, l)],
+    ["grouped reduce", (l: any) => new GroupedReduceOperator(key0, sumA, false, l)],
+    ["reduceGroup", (l: any) => new GroupReduceOperator(key0, () => {}, undefined, l)],
+    ["combineGroup", (l: any) => new GroupCombineOperator(key0, () => {}, undefined, 10, l)],
+  ] as const)("%s drives its rich function: context and open before records, close after", async (_name, make) => {
+    const { calls, target } = lifecycle();
+    await run(make(target), records(5, 20, 3, 0));
+    expect(calls).toEqual(["context 0", "open", "close"]);
+  });
+
   test.each([
     [new GroupReduceOperator(key0, () => {}), "GroupReduce (hash) by key", "finalize"],
     [new GroupReduceOperator(null, () => {}, [{ selector: key0, order: "DESCENDING" }]), "GroupReduce (all), sorted (desc)", "finalize"],
