@@ -64,3 +64,27 @@ export default async function main(args: string[]) {
   // without flow control the 9M extra records queue up (measured: +100 MB); with it nothing does
   expect(large - small).toBeLessThan(40 * 1024 * 1024);
 }, 120_000);
+
+test("an error thrown outside any task (a user timer) crashes its slot and fails the job", async () => {
+  const run = runJob(
+    `import { StreamExecutionEnvironment } from "flinkts";
+export default async function main() {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  env.fromSequence(1, 10)
+    .map((x: number) => { if (x === 5) setTimeout(() => { throw new Error("async boom"); }, 1); return x; })
+    .addSink({ invoke: () => Bun.sleepSync(20) });
+  await env.execute("crashy");
+}`,
+    { parallelism: 2 },
+  );
+  await expect(run).rejects.toThrow(/failed: slot \d crashed: async boom$/);
+  // nothing is left behind: the next job in this process runs normally
+  const after = await runJob(
+    `import { StreamExecutionEnvironment } from "flinkts";
+export default async function main() {
+  return (await StreamExecutionEnvironment.getExecutionEnvironment().fromSequence(1, 5).executeAndCollect()).length;
+}`,
+    { parallelism: 2 },
+  );
+  expect(after.returned).toBe(5);
+});

@@ -6,7 +6,7 @@
 import type { TypeInformation } from "../types/type-information.ts";
 import { fieldType, isNumericType } from "../types/type-information.ts";
 import { InvalidProgramError } from "../core/errors.ts";
-import { fieldProperty, type FieldRef } from "./keys.ts";
+import { fieldProperty, untypedProperty, type FieldRef } from "./keys.ts";
 
 export type AggregationKind = "sum" | "min" | "max" | "minBy" | "maxBy";
 
@@ -18,34 +18,64 @@ export function aggregationReducer<T>(kind: AggregationKind, field: FieldRef, ty
     if ((kind === "sum" || kind === "min" || kind === "max") && ft.kind !== "GENERIC" && !isNumericType(ft) && !(ft.kind === "NULLABLE" && ft.innerType && isNumericType(ft.innerType)) && ft.kind !== "INSTANT")
       throw new InvalidProgramError(`${what}: field is ${ft.toString()}, not a number`);
   }
-  if (atomic) {
-    switch (kind) {
-      case "sum":
-        return ((a: any, b: any) => a + b) as any;
-      case "min":
-      case "minBy":
-        return ((a: any, b: any) => (b < a ? b : a)) as any;
-      case "max":
-      case "maxBy":
-        return ((a: any, b: any) => (b > a ? b : a)) as any;
-    }
+  if (atomic) return atomicReducer(kind) as (a: T, b: T) => T;
+  if (type && type.kind !== "GENERIC") {
+    const p = fieldProperty(type, field, what);
+    return compositeReducer(kind, () => p);
   }
-  const p = fieldProperty(type, field, what);
-  const copyWith = (rec: any, v: unknown) => {
+  // Without a declared type, decide per record as Flink's type extraction would have: a plain
+  // number (fromElements(1, 2, 3)) is atomic, and "f1" of an array is its index 1.
+  const composite = compositeReducer(kind, untypedProperty(field));
+  if (field !== 0 && field !== "*") return composite;
+  const plain = atomicReducer(kind);
+  return (a: any, b: any) => (a !== null && typeof a === "object" ? composite(a, b) : plain(a, b));
+}
+
+function atomicReducer(kind: AggregationKind): (a: any, b: any) => any {
+  switch (kind) {
+    case "sum":
+      return (a, b) => a + b;
+    case "min":
+    case "minBy":
+      return (a, b) => (b < a ? b : a);
+    case "max":
+    case "maxBy":
+      return (a, b) => (b > a ? b : a);
+  }
+}
+
+/** `at` gives the property of the field in a record (fixed for typed streams). */
+function compositeReducer(kind: AggregationKind, at: (record: unknown) => number | string): (a: any, b: any) => any {
+  const copyWith = (rec: any, p: number | string, v: unknown) => {
     const c = Array.isArray(rec) ? rec.slice() : { ...rec };
     c[p] = v;
     return c;
   };
   switch (kind) {
     case "sum":
-      return (a: any, b: any) => copyWith(a, a[p] + b[p]);
+      return (a: any, b: any) => {
+        const p = at(a);
+        return copyWith(a, p, a[p] + b[p]);
+      };
     case "min":
-      return (a: any, b: any) => (b[p] < a[p] ? copyWith(a, b[p]) : a);
+      return (a: any, b: any) => {
+        const p = at(a);
+        return b[p] < a[p] ? copyWith(a, p, b[p]) : a;
+      };
     case "max":
-      return (a: any, b: any) => (b[p] > a[p] ? copyWith(a, b[p]) : a);
+      return (a: any, b: any) => {
+        const p = at(a);
+        return b[p] > a[p] ? copyWith(a, p, b[p]) : a;
+      };
     case "minBy":
-      return (a: any, b: any) => (b[p] < a[p] ? b : a);
+      return (a: any, b: any) => {
+        const p = at(a);
+        return b[p] < a[p] ? b : a;
+      };
     case "maxBy":
-      return (a: any, b: any) => (b[p] > a[p] ? b : a);
+      return (a: any, b: any) => {
+        const p = at(a);
+        return b[p] > a[p] ? b : a;
+      };
   }
 }

@@ -71,9 +71,15 @@ export abstract class EnvironmentBase {
   protected translate(jobName: string | undefined, extraSinks: Transformation[] = []): TranslatedJob {
     const sinks = [...this.sinks, ...extraSinks];
     checkArgument(sinks.length > 0, "no operators defined in the job: add a sink (print, addSink, writeAsText...) before execute()");
-    const runtimeMode = (this.sinks = sinks, this.runtimeMode());
+    this.sinks = sinks;
+    let runtimeMode: RuntimeMode;
+    try {
+      runtimeMode = this.runtimeMode();
+    } finally {
+      // a program refused here is dropped too, so the next execute() starts clean
+      this.sinks = [];
+    }
     this.resolvedMode = runtimeMode;
-    this.sinks = [];
     const graph = buildStreamGraph(jobName ?? this.defaultJobName(), sinks, this.getParallelism(), this.getMaxParallelism());
     return generateJobGraph(graph, {
       jobId: newId(),

@@ -5,7 +5,7 @@
  * and the target execution hands over its plan instead of running.
  */
 import type { TranslatedJob } from "../graph/job-graph-generator.ts";
-import { InternalError } from "../core/errors.ts";
+import { InternalError, JobExecutionError } from "../core/errors.ts";
 
 /** What one execution produced, as plain data: recorded by the client, replayed in capture mode. */
 export interface ExecutionResultData {
@@ -15,6 +15,8 @@ export interface ExecutionResultData {
   accumulators: Record<string, unknown>;
   /** Records sent to the client by collect sinks, by channel. */
   collected: Record<string, unknown[]>;
+  /** Set when the execution failed or was cancelled: a replay fails it with the same message. */
+  failure?: { name: string; message: string };
 }
 
 export interface PlanExecutor {
@@ -82,14 +84,21 @@ export async function runExecution(job: TranslatedJob, collectChannels: string[]
     if (k < mode.target) {
       const r = mode.recorded[k];
       if (!r) throw new InternalError(`no recorded result for execution ${k}`);
+      if (r.failure) throw replayedFailure(r.failure);
       return r;
     }
     if (k === mode.target) mode.onCapture(job, collectChannels);
     return never;
   }
-  const result = await mode.executor.execute(job, collectChannels);
-  mode.recorded[k] = result;
-  return result;
+  const recorded = mode.recorded;
+  try {
+    const result = await mode.executor.execute(job, collectChannels);
+    recorded[k] = result;
+    return result;
+  } catch (e) {
+    recorded[k] = failureRecord(job, e);
+    throw e;
+  }
 }
 
 /** Submits without waiting (executeAsync); the result is recorded when it arrives. */
@@ -103,12 +112,29 @@ export async function submitExecution(job: TranslatedJob, collectChannels: strin
   if (mode.kind === "capture") {
     if (k === mode.target) mode.onCapture(job, collectChannels);
     const recorded = mode.recorded[k];
-    return { jobId: recorded?.jobId ?? job.jobGraph.jobId, result: recorded ? Promise.resolve(recorded) : never, cancel: async () => {}, status: () => "FINISHED" };
+    // an execution the client saw fail fails here too, rather than never settling
+    const result = !recorded ? never : recorded.failure ? Promise.reject(replayedFailure(recorded.failure)) : Promise.resolve(recorded);
+    result.catch(() => {});
+    return { jobId: recorded?.jobId ?? job.jobGraph.jobId, result, cancel: async () => {}, status: () => (recorded?.failure ? "FAILED" : "FINISHED") };
   }
   const handle = await mode.executor.submit(job, collectChannels);
   const recorded = mode.recorded;
-  handle.result.then((r) => (recorded[k] = r), () => {});
+  handle.result.then(
+    (r) => (recorded[k] = r),
+    (e) => (recorded[k] = failureRecord(job, e)),
+  );
   return handle;
+}
+
+function failureRecord(job: TranslatedJob, e: unknown): ExecutionResultData {
+  const failure = e instanceof Error ? { name: e.name, message: e.message } : { name: "Error", message: String(e) };
+  return { jobId: job.jobGraph.jobId, jobName: job.jobGraph.name, netRuntimeMs: 0, accumulators: {}, collected: {}, failure };
+}
+
+function replayedFailure(f: { name: string; message: string }): Error {
+  const e = new JobExecutionError(f.message);
+  e.name = f.name;
+  return e;
 }
 
 /** The results recorded so far in execute mode (shipped to workers with the next execution). */

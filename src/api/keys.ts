@@ -25,8 +25,23 @@ function isAtomic(type: TypeInformation | undefined): boolean {
 
 export function fieldGetter(type: TypeInformation | undefined, field: FieldRef, what: string): (v: any) => unknown {
   if (isAtomic(type) && (field === 0 || field === "*")) return (v) => v;
+  if (!type || type.kind === "GENERIC") {
+    // no declared type: decide per record, as Flink's type extraction would have
+    const at = untypedProperty(field);
+    const whole = field === 0 || field === "*";
+    return (v) => (v !== null && typeof v === "object" ? v[at(v)] : whole ? v : undefined);
+  }
   const p = fieldProperty(type, field, what);
   return (v) => v[p];
+}
+
+/** The property of a record of undeclared type that a field names: "f1" of an array is index 1. */
+export function untypedProperty(field: FieldRef): (record: unknown) => number | string {
+  if (typeof field === "string" && /^f\d+$/.test(field)) {
+    const index = Number(field.slice(1));
+    return (record) => (Array.isArray(record) ? index : field);
+  }
+  return () => field;
 }
 
 export interface ResolvedKey<T> {

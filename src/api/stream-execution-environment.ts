@@ -128,7 +128,14 @@ export class StreamExecutionEnvironment extends EnvironmentBase {
     const fn = source as SourceFunctionLike<T>;
     if (typeof fn.run !== "function") throw new InvalidProgramError(`addSource '${name}': expected a SourceFunction with run(ctx) and cancel()`);
     const parallel = isParallelSource(fn);
-    const create = () => new SourceFunctionSource(parallel ? cloneFunction(fn) : fn, true, name);
+    // Each slot replays main() and so holds its own instance: the first subtask built here runs
+    // the user's object itself (ES #private fields and nested class instances intact); only
+    // another subtask (or source) built from the same object in this thread gets a copy.
+    const create = () => {
+      const instance = handedOutSources.has(fn) ? cloneFunction(fn) : fn;
+      handedOutSources.add(fn);
+      return new SourceFunctionSource(instance, true, name);
+    };
     return this.sourceFrom({ name, create, type: outType, parallel, bounded: true });
   }
 
@@ -167,6 +174,11 @@ export class StreamExecutionEnvironment extends EnvironmentBase {
 
   protected runtimeMode(): RuntimeMode {
     if (this.mode === "AUTOMATIC") return this.sinks.every((s) => allSourcesBounded(s)) ? "BATCH" : "STREAMING";
+    if (this.mode === "BATCH") {
+      const unbounded = this.sinks.map(firstUnboundedSource).find((t) => t !== undefined);
+      if (unbounded)
+        throw new InvalidProgramError(`source '${unbounded.name}' is unbounded, and the runtime mode is BATCH; set the runtime mode to STREAMING or AUTOMATIC`);
+    }
     return this.mode;
   }
 
@@ -189,8 +201,16 @@ export class StreamExecutionEnvironment extends EnvironmentBase {
 }
 
 function allSourcesBounded(t: Transformation): boolean {
-  if (t.kind === "source") return t.props.bounded !== false;
-  return t.inputs.every(allSourcesBounded);
+  return firstUnboundedSource(t) === undefined;
+}
+
+function firstUnboundedSource(t: Transformation): Transformation | undefined {
+  if (t.kind === "source") return t.props.bounded === false ? t : undefined;
+  for (const i of t.inputs) {
+    const u = firstUnboundedSource(i);
+    if (u) return u;
+  }
+  return undefined;
 }
 
 /** Class instances whose class declares itself parallel (RichParallelSourceFunction, ParallelSourceFunction). */
@@ -203,19 +223,32 @@ function isParallelSource(fn: object): boolean {
   return false;
 }
 
-/** A fresh copy of a function object for each subtask: same class, same own fields. */
+/** Source functions already running in this thread: a second user gets a copy. */
+const handedOutSources = new WeakSet<object>();
+
+/** A copy of a function object for another subtask: same class, own fields copied. */
 function cloneFunction<T extends object>(fn: T): T {
-  return Object.assign(Object.create(Object.getPrototypeOf(fn)), structuredCloneSafe(fn));
+  return Object.assign(Object.create(Object.getPrototypeOf(fn)), copyFields(fn));
 }
 
-function structuredCloneSafe(o: object): object {
+/** Plain data is deep-copied; class instances keep their prototype (a shallow copy); functions are shared. */
+function copyFields(o: object): object {
   const copy: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) {
-    try {
-      copy[k] = typeof v === "function" ? v : structuredClone(v);
-    } catch {
-      copy[k] = v;
+    if (typeof v !== "object" || v === null) copy[k] = v;
+    else if (!isPlainData(v)) copy[k] = Object.assign(Object.create(Object.getPrototypeOf(v)), v);
+    else {
+      try {
+        copy[k] = structuredClone(v);
+      } catch {
+        copy[k] = v;
+      }
     }
   }
   return copy;
+}
+
+function isPlainData(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null || Array.isArray(v) || v instanceof Map || v instanceof Set || v instanceof Date || ArrayBuffer.isView(v);
 }

@@ -56,7 +56,7 @@ export class StatusLine implements JobListener {
       const short = v.operators[0]!.name.slice(0, 18);
       return `${short} ${fmt(rin)}/${fmt(rout)}`;
     });
-    const total = job.graph.all().reduce((s, e) => s + e.recordsIn + (e.vertex.isSource ? e.recordsOut : 0), 0);
+    const total = job.graph.all().reduce((s, e) => s + e.recordsIn, 0);
     const now = engineNow();
     if (now - this.lastAt >= 500) {
       this.rate = ((total - this.lastTotal) * 1000) / (now - this.lastAt);
@@ -77,8 +77,8 @@ export class StatusLine implements JobListener {
   }
 
   private summary(job: JobMaster, status: JobStatus): void {
-    const records = job.graph.all().reduce((s, e) => s + e.recordsIn, 0);
-    const sourceOut = job.graph.all().filter((e) => e.vertex.isSource).reduce((s, e) => s + e.recordsOut, 0);
+    const records = job.graph.all().filter((e) => !e.vertex.isSource).reduce((s, e) => s + e.recordsIn, 0);
+    const sourceOut = job.graph.all().filter((e) => e.vertex.isSource).reduce((s, e) => s + e.recordsIn, 0);
     const colour = status === "FINISHED" ? kleur.green : kleur.red;
     const line = `Job '${job.jobGraph.name}' (${job.jobGraph.jobId}) ${colour(status)} in ${(job.durationMs / 1000).toFixed(3)} s: ${sourceOut} records from sources, ${records} records received by tasks`;
     this.out.write(line + "\n");

@@ -62,7 +62,7 @@ export class LocalCluster {
   async submit(spec: Omit<JobSpec, "jobId">, config: Record<string, string>, listener: JobListener, collectChannels: string[]): Promise<JobMaster> {
     const graph: JobGraph = spec.jobGraph;
     await this.ensureSlots(Math.max(1, ...graph.vertices.map((v) => v.parallelism)));
-    const job = new JobMaster(graph, this.slots.length, config, (slot, m) => this.slots[slot]!.postMessage(m), listener, new Set(collectChannels));
+    const job = new JobMaster(graph, this.slots.length, config, (slot, m) => this.slots[slot]?.postMessage(m), listener, new Set(collectChannels));
     this.jobs.set(graph.jobId, job);
     const usedSlots = new Set(job.graph.all().map((e) => e.slot));
     for (const s of usedSlots) this.slots[s]!.postMessage({ t: "job", spec: { ...spec, jobId: graph.jobId } } satisfies ToSlot);
@@ -100,7 +100,9 @@ export class LocalCluster {
   }
 
   private onSlotCrash(slot: number, ev: ErrorEvent): void {
-    const error = { name: "Error", message: `slot ${slot} crashed: ${ev.message}` };
+    // Bun's message carries a code frame; the error's own message is the one line to report
+    const reason = (ev.error as Error | undefined)?.message ?? /^error: (.*)$/m.exec(ev.message)?.[1] ?? ev.message;
+    const error = { name: "Error", message: `slot ${slot} crashed: ${reason}`, stack: (ev.error as Error | undefined)?.stack };
     // the crashed thread takes its channels with it: start afresh for the next job
     this.terminateSlots();
     for (const job of [...this.jobs.values()]) job.abort(error);

@@ -108,6 +108,14 @@ test("socketTextStream reads the lines a server writes until it closes", async (
 });
 
 const SOURCES = `
+class Offset { constructor(readonly base: number) {} at(i: number) { return this.base + i; } }
+/** ES private fields and a helper object with methods must reach run() intact. */
+class Private extends RichParallelSourceFunction<number> {
+  #count = 4;
+  offset = new Offset(500);
+  run(ctx: any) { const me = this.getRuntimeContext().getIndexOfThisSubtask(); for (let i = 0; i < this.#count; i++) ctx.collect(this.offset.at(i) + 1000 * me); }
+  cancel() {}
+}
 class Counter extends RichParallelSourceFunction<[number, number, number]> {
   running = true;
   constructor(readonly perSubtask: number) { super(); }
@@ -136,16 +144,18 @@ describe.each(PARALLELISMS)("user sources at p=%i", (p) => {
   const rich = await env.addSource(new Counter(40), "counter").executeAndCollect();
   const gen = await env.fromSource(new DataGeneratorSource((i: number) => ({ i, sq: i * i }), 300), undefined, "gen").executeAndCollect();
   const genTyped = await env.fromSource(new DataGeneratorSource((i: number) => [i, "g" + i], 10, Types.TUPLE(Types.LONG, Types.STRING)), undefined, "gen2").executeAndCollect();
-  return { plain, rich, gen, genTyped };`,
+  const priv = await env.addSource(new Private()).executeAndCollect();
+  return { plain, rich, gen, genTyped, priv };`,
       p,
       { prelude: SOURCES },
     );
-    const got = r.returned as { plain: string[]; rich: [number, number, number][]; gen: unknown[]; genTyped: unknown[] };
+    const got = r.returned as { plain: string[]; rich: [number, number, number][]; gen: unknown[]; genTyped: unknown[]; priv: number[] };
     expect(sorted(got.plain)).toEqual(sorted(Array.from({ length: 50 }, (_, i) => "p" + i)));
     const expectedRich = [];
     for (let s = 0; s < p; s++) for (let i = 0; i < 40; i++) expectedRich.push([s, p, i]);
     expect(sorted(got.rich)).toEqual(sorted(expectedRich));
     expect(sorted(got.gen)).toEqual(sorted(Array.from({ length: 300 }, (_, i) => ({ i, sq: i * i }))));
+    expect(sorted(got.priv)).toEqual(sorted(Array.from({ length: 4 * p }, (_, j) => 500 + (j % 4) + 1000 * Math.floor(j / 4))));
     expect(sorted(got.genTyped)).toEqual(sorted(Array.from({ length: 10 }, (_, i) => [i, "g" + i])));
   });
 });

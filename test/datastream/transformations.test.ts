@@ -34,10 +34,9 @@ describe.each(PARALLELISMS)("user functions at p=%i", (p) => {
       `const src = () => env.fromSequence(1, 200).rebalance();
   const plain = await src().map((x: number) => x + 1).flatMap((x: number, out: any) => { if (x % 3) { out.collect(x); out.collect(-x); } }).filter((x: number) => x > 0).executeAndCollect();
   const objects = await src().map({ map: (x: number) => x + 1 }).flatMap({ flatMap(x: number, out: any) { if (x % 3) { out.collect(x); out.collect(-x); } } }).filter({ filter: (x: number) => x > 0 }).executeAndCollect();
-  const res = await env.execute("rich");
   const rich = await src().map(new Scale(2)).rebalance().flatMap(new Explode()).filter(new Even()).executeAndCollect();
   const tags = await src().map(new Scale(1)).executeAndCollect();
-  return { plain, objects, rich, tags };`.replace('const res = await env.execute("rich");\n', ""),
+  return { plain, objects, rich, tags };`,
       p,
       { prelude: RICH },
     );

@@ -152,7 +152,8 @@ export class DataStream<T> {
     const max = typeof limitOrName === "number" ? limitOrName : limit;
     const name = typeof limitOrName === "string" ? limitOrName : undefined;
     const channel = `collect-${this.transformation.id}`;
-    const sink = this.environment.addTransformation("sink", [this.transformation], { name: "Collect Sink", operatorKind: "collect", createOperator: () => new CollectSinkOperator(channel) });
+    // one collecting subtask, as Flink's CollectStreamSink: an ordered stream arrives in order
+    const sink = this.environment.addTransformation("sink", [this.transformation], { name: "Collect Sink", operatorKind: "collect", parallelism: 1, createOperator: () => new CollectSinkOperator(channel) });
     const all = (await this.environment.collectWith(sink, channel, name)) as T[];
     return max === undefined ? all : all.slice(0, max);
   }

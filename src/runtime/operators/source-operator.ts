@@ -11,6 +11,8 @@ export class SourceOperator<T = unknown> extends AbstractStreamOperator<never, T
   /** Set by the task: resolves when downstream can take more, or undefined when it can now. */
   backpressure: () => Promise<void> | undefined = () => undefined;
   private idle = false;
+  /** Records this source has emitted. */
+  emitted = 0;
 
   constructor(readonly source: SplitSource<T>) {
     super();
@@ -26,11 +28,13 @@ export class SourceOperator<T = unknown> extends AbstractStreamOperator<never, T
   }
 
   collect(value: T): void {
+    this.emitted++;
     this.idle = false;
     this.output.collect(value, NO_TIMESTAMP);
   }
 
   collectWithTimestamp(value: T, timestamp: number): void {
+    this.emitted++;
     this.idle = false;
     this.output.collect(value, timestamp);
   }

@@ -48,7 +48,10 @@ export class Task {
   get name(): string {
     return `${this.deployment.vertexName} (${this.deployment.subtaskIndex + 1}/${this.deployment.parallelism})`;
   }
+  /** Records read from the network, or for a source task, records its source emitted. */
   get recordsIn(): number {
+    const head = this.chain?.operators[0];
+    if (head instanceof SourceOperator) return head.emitted;
     return this.processor?.recordsIn ?? 0;
   }
   get recordsOut(): number {
