@@ -11,6 +11,17 @@ import { DEFAULT_MAX_PARALLELISM } from "../types/key-group.ts";
 import { checkArgument } from "../core/errors.ts";
 import { newId } from "../core/clock.ts";
 import type { RuntimeMode } from "../runtime/jobgraph/job-graph.ts";
+import type { SplitSource } from "../runtime/operators/source.ts";
+import type { TypeInformation } from "../types/type-information.ts";
+import { SourceOperator } from "../runtime/operators/source-operator.ts";
+
+export interface SourceSpec<T> {
+  name: string;
+  create: () => SplitSource<T>;
+  type?: TypeInformation<T>;
+  parallel: boolean;
+  bounded?: boolean;
+}
 
 export function defaultParallelism(): number {
   const d = executionDefaults();
@@ -56,6 +67,18 @@ export abstract class EnvironmentBase {
   /** Records a new transformation. */
   addTransformation(kind: TransformationKind, inputs: Transformation[], props: TransformationProps): Transformation {
     return new Transformation(this.nextId++, kind, inputs, props);
+  }
+
+  /** Records a source: `create` makes one SplitSource per subtask; non-parallel sources run with parallelism 1. */
+  protected addSourceTransformation(spec: SourceSpec<unknown>): Transformation {
+    return this.addTransformation("source", [], {
+      name: spec.name,
+      operatorKind: "source",
+      outputType: spec.type,
+      createOperator: () => new SourceOperator(spec.create()),
+      maxParallelism: spec.parallel ? undefined : 1,
+      bounded: spec.bounded ?? true,
+    });
   }
 
   addSink(t: Transformation): void {

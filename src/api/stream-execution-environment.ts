@@ -1,10 +1,9 @@
 /** StreamExecutionEnvironment: where DataStream programs start, and how they are executed. */
-import { EnvironmentBase } from "./environment-base.ts";
+import { EnvironmentBase, type SourceSpec } from "./environment-base.ts";
 import { SingleOutputStreamOperator } from "./datastream/data-stream.ts";
 import { JobClient, JobExecutionResult } from "./job-execution-result.ts";
 import type { TypeInformation } from "../types/type-information.ts";
 import type { SplitSource } from "../runtime/operators/source.ts";
-import { SourceOperator } from "../runtime/operators/source-operator.ts";
 import { SourceFunctionSource, type SourceFunctionLike } from "../runtime/operators/source-function-source.ts";
 import { CollectionSource, SequenceSource } from "../connectors/collection-source.ts";
 import { TextFileSource } from "../connectors/text-file-source.ts";
@@ -23,15 +22,6 @@ export type RuntimeExecutionMode = "STREAMING" | "BATCH" | "AUTOMATIC";
 export interface CsvReadOptions extends CsvFormat {
   /** Field types, or a TUPLE / ROW type. */
   types?: TypeInformation[] | TypeInformation;
-}
-
-/** Sources with a parallel variant (a file, a sequence) declare it; others run with parallelism 1. */
-interface SourceSpec<T> {
-  name: string;
-  create: () => SplitSource<T>;
-  type?: TypeInformation<T>;
-  parallel: boolean;
-  bounded: boolean;
 }
 
 export class StreamExecutionEnvironment extends EnvironmentBase {
@@ -145,15 +135,7 @@ export class StreamExecutionEnvironment extends EnvironmentBase {
   }
 
   private sourceFrom<T>(spec: SourceSpec<T>): SingleOutputStreamOperator<T> {
-    const t = this.addTransformation("source", [], {
-      name: spec.name,
-      operatorKind: "source",
-      outputType: spec.type,
-      createOperator: () => new SourceOperator(spec.create()),
-      maxParallelism: spec.parallel ? undefined : 1,
-      bounded: spec.bounded,
-    });
-    return new SingleOutputStreamOperator<T>(this, t);
+    return new SingleOutputStreamOperator<T>(this, this.addSourceTransformation(spec as SourceSpec<unknown>));
   }
 
   // ---- execution ----

@@ -11,7 +11,7 @@ let carry = "";
 for (;;) {
   const n = readSync(fd, chunk, 0, chunk.length, null);
   if (n === 0) break;
-  const text = carry + chunk.latin1Slice(0, n);
+  const text = carry + chunk.toString("latin1", 0, n);
   const lines = text.split("\n");
   carry = lines.pop()!;
   for (const line of lines) {

@@ -2,15 +2,13 @@
  * ExecutionEnvironment: where DataSet programs start. A DataSet program is a streaming program
  * over bounded sources, translated to the same JobGraph and run by the same runtime.
  */
-import { EnvironmentBase } from "../environment-base.ts";
+import { EnvironmentBase, type SourceSpec } from "../environment-base.ts";
 import { JobExecutionResult } from "../job-execution-result.ts";
 import type { ExecutionResultData } from "../execution-context.ts";
 import type { TranslatedJob } from "../../graph/job-graph-generator.ts";
 import type { Transformation } from "../../graph/transformation.ts";
 import type { TypeInformation } from "../../types/type-information.ts";
-import type { SplitSource } from "../../runtime/operators/source.ts";
 import type { RuntimeMode } from "../../runtime/jobgraph/job-graph.ts";
-import { SourceOperator } from "../../runtime/operators/source-operator.ts";
 import { CollectionSource, SequenceSource } from "../../connectors/collection-source.ts";
 import { TextFileSource } from "../../connectors/text-file-source.ts";
 import { Types } from "../../types/types.ts";
@@ -21,12 +19,7 @@ import { CsvReader } from "./csv-reader.ts";
 import { ExecutionConfig } from "./execution-config.ts";
 
 /** A source: parallel ones (files, sequences) split their input; the others run in one subtask. */
-export interface DataSetSourceSpec<T> {
-  name: string;
-  create: () => SplitSource<T>;
-  type?: TypeInformation<T>;
-  parallel: boolean;
-}
+export type DataSetSourceSpec<T> = SourceSpec<T>;
 
 export class ExecutionEnvironment extends EnvironmentBase {
   private readonly executionConfig = new ExecutionConfig();
@@ -78,15 +71,7 @@ export class ExecutionEnvironment extends EnvironmentBase {
   }
 
   createSource<T>(spec: DataSetSourceSpec<T>): DataSet<T> {
-    const t = this.addTransformation("source", [], {
-      name: spec.name,
-      operatorKind: "source",
-      outputType: spec.type,
-      createOperator: () => new SourceOperator(spec.create()),
-      maxParallelism: spec.parallel ? undefined : 1,
-      bounded: true,
-    });
-    return new DataSet<T>(this, t);
+    return new DataSet<T>(this, this.addSourceTransformation(spec as DataSetSourceSpec<unknown>));
   }
 
   // ---- execution ----
