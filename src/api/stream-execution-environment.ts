@@ -1,5 +1,6 @@
 /** StreamExecutionEnvironment: where DataStream programs start, and how they are executed. */
 import { EnvironmentBase, type SourceSpec } from "./environment-base.ts";
+import { inferElementType } from "./type-inference.ts";
 import { SingleOutputStreamOperator } from "./datastream/data-stream.ts";
 import { JobClient, JobExecutionResult } from "./job-execution-result.ts";
 import type { TypeInformation } from "../types/type-information.ts";
@@ -79,12 +80,12 @@ export class StreamExecutionEnvironment extends EnvironmentBase {
 
   fromElements<T>(...elements: T[]): SingleOutputStreamOperator<T> {
     checkArgument(elements.length > 0, "fromElements needs at least one element");
-    return this.sourceFrom({ name: "Collection Source", create: () => new CollectionSource(elements), parallel: false, bounded: true });
+    return this.sourceFrom({ name: "Collection Source", create: () => new CollectionSource(elements), type: inferElementType(elements) as TypeInformation<T> | undefined, parallel: false, bounded: true });
   }
 
   fromCollection<T>(collection: Iterable<T>, type?: TypeInformation<T>): SingleOutputStreamOperator<T> {
     const items = [...collection];
-    return this.sourceFrom({ name: "Collection Source", create: () => new CollectionSource(items), type, parallel: false, bounded: true });
+    return this.sourceFrom({ name: "Collection Source", create: () => new CollectionSource(items), type: type ?? (inferElementType(items) as TypeInformation<T> | undefined), parallel: false, bounded: true });
   }
 
   fromSequence(from: number, to: number): SingleOutputStreamOperator<number> {

@@ -3,6 +3,7 @@
  * over bounded sources, translated to the same JobGraph and run by the same runtime.
  */
 import { EnvironmentBase, type SourceSpec } from "../environment-base.ts";
+import { inferElementType } from "../type-inference.ts";
 import { JobExecutionResult } from "../job-execution-result.ts";
 import type { ExecutionResultData } from "../execution-context.ts";
 import type { TranslatedJob } from "../../graph/job-graph-generator.ts";
@@ -46,12 +47,12 @@ export class ExecutionEnvironment extends EnvironmentBase {
 
   fromElements<T>(...elements: T[]): DataSet<T> {
     checkArgument(elements.length > 0, "fromElements needs at least one element; use fromCollection([], type) for an empty data set");
-    return this.createSource({ name: "Collection Source", create: () => new CollectionSource(elements), parallel: false });
+    return this.createSource({ name: "Collection Source", create: () => new CollectionSource(elements), type: inferElementType(elements) as TypeInformation<T> | undefined, parallel: false });
   }
 
   fromCollection<T>(collection: Iterable<T>, type?: TypeInformation<T>): DataSet<T> {
     const items = [...collection];
-    return this.createSource({ name: "Collection Source", create: () => new CollectionSource(items), type, parallel: false });
+    return this.createSource({ name: "Collection Source", create: () => new CollectionSource(items), type: type ?? (inferElementType(items) as TypeInformation<T> | undefined), parallel: false });
   }
 
   /** The numbers from..to, both included, split across the parallel subtasks. */
