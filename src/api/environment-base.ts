@@ -114,8 +114,10 @@ export abstract class EnvironmentBase {
     });
   }
 
-  protected run(jobName: string | undefined, extraSinks: Transformation[] = [], channels: string[] = []): Promise<ExecutionResultData> {
-    return runExecution(this.translate(jobName, extraSinks), channels);
+  protected run(jobName: string | undefined, extraSinks: Transformation[] = [], channels: string[] = [], collectLimit?: number): Promise<ExecutionResultData> {
+    const job = this.translate(jobName, extraSinks);
+    job.collectLimit = collectLimit;
+    return runExecution(job, channels);
   }
 
   protected submit(jobName: string | undefined): Promise<JobHandle> {

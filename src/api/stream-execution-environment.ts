@@ -150,8 +150,8 @@ export class StreamExecutionEnvironment extends EnvironmentBase {
   }
 
   /** Runs the program with an extra collecting sink and returns what reached it. */
-  async collectWith(sink: Transformation, channel: string, jobName?: string): Promise<unknown[]> {
-    const r = await this.run(jobName, [sink], [channel]);
+  async collectWith(sink: Transformation, channel: string, jobName?: string, limit?: number): Promise<unknown[]> {
+    const r = await this.run(jobName, [sink], [channel], limit);
     return r.collected[channel] ?? [];
   }
 

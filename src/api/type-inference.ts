@@ -2,7 +2,11 @@
 import type { TypeInformation } from "../types/type-information.ts";
 import { Types } from "../types/types.ts";
 
-/** STRING, BOOLEAN, LONG (safe integers), DOUBLE or BIGINT when every element is one; otherwise undefined (generic). */
+/**
+ * STRING, BOOLEAN, DOUBLE or BIGINT when every element is one; otherwise undefined (generic).
+ * Numbers are DOUBLE even when all are integers: a JS function over them may well return
+ * fractions (a reduce that averages), and DOUBLE holds every JS number exactly.
+ */
 export function inferElementType(items: readonly unknown[]): TypeInformation | undefined {
   if (items.length === 0) return undefined;
   const kind = typeof items[0];
@@ -15,7 +19,7 @@ export function inferElementType(items: readonly unknown[]): TypeInformation | u
     case "bigint":
       return Types.BIGINT;
     case "number":
-      return items.every((x) => Number.isSafeInteger(x)) ? Types.LONG : Types.DOUBLE;
+      return Types.DOUBLE;
     default:
       return undefined;
   }

@@ -24,6 +24,7 @@ export class JobMaster {
   private readonly accumulators: Record<string, AccumulatorSnapshot>[] = [];
   private readonly collected: Record<string, unknown[]> = {};
   private failure: SerializedError | undefined;
+  private limitReached = false;
   private readonly startedAt = engineNow();
   finishedAt: number | undefined;
   readonly result: Promise<ExecutionResultData>;
@@ -36,6 +37,7 @@ export class JobMaster {
     private readonly send: (slot: number, m: ToSlot) => void,
     private readonly listener: JobListener,
     private readonly collectChannels: Set<string>,
+    private readonly collectLimit?: number,
   ) {
     this.graph = new ExecutionGraph(jobGraph, numSlots, config);
     this.result = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
@@ -87,6 +89,13 @@ export class JobMaster {
     if (this.collectChannels.has(channel)) {
       const list = (this.collected[channel] ??= []);
       for (const v of payload as unknown[]) list.push(v);
+      if (this.collectLimit !== undefined && list.length >= this.collectLimit && this.status === "RUNNING") {
+        // the client has all it asked for: stop the job, and count it as finished
+        list.length = this.collectLimit;
+        this.limitReached = true;
+        this.setStatus("CANCELLING");
+        this.cancelAll();
+      }
     } else this.listener.onClientData?.(this, channel, payload);
   }
 
@@ -126,7 +135,7 @@ export class JobMaster {
       const err = new JobExecutionError(`Job '${this.jobGraph.name}' (${this.jobGraph.jobId}) failed: ${this.failure.message}`, { cause });
       if (this.failure.stack) err.stack = this.failure.stack;
       this.settle.reject(err);
-    } else if (this.status === "CANCELLING" || !this.graph.allFinished()) {
+    } else if (!this.limitReached && (this.status === "CANCELLING" || !this.graph.allFinished())) {
       this.setStatus("CANCELED");
       this.settle.reject(new JobExecutionError(`Job '${this.jobGraph.name}' (${this.jobGraph.jobId}) was cancelled`));
     } else {

@@ -59,10 +59,10 @@ export class LocalCluster {
     await Promise.all(ready);
   }
 
-  async submit(spec: Omit<JobSpec, "jobId">, config: Record<string, string>, listener: JobListener, collectChannels: string[]): Promise<JobMaster> {
+  async submit(spec: Omit<JobSpec, "jobId">, config: Record<string, string>, listener: JobListener, collectChannels: string[], collectLimit?: number): Promise<JobMaster> {
     const graph: JobGraph = spec.jobGraph;
     await this.ensureSlots(Math.max(1, ...graph.vertices.map((v) => v.parallelism)));
-    const job = new JobMaster(graph, this.slots.length, config, (slot, m) => this.slots[slot]?.postMessage(m), listener, new Set(collectChannels));
+    const job = new JobMaster(graph, this.slots.length, config, (slot, m) => this.slots[slot]?.postMessage(m), listener, new Set(collectChannels), collectLimit);
     this.jobs.set(graph.jobId, job);
     const usedSlots = new Set(job.graph.all().map((e) => e.slot));
     for (const s of usedSlots) this.slots[s]!.postMessage({ t: "job", spec: { ...spec, jobId: graph.jobId } } satisfies ToSlot);

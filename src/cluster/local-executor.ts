@@ -47,6 +47,7 @@ export class LocalExecutor implements AsyncPlanExecutor {
       this.opts.defaults.config,
       this.opts.listener ?? {},
       collectChannels,
+      job.collectLimit,
     );
     return {
       jobId: job.jobGraph.jobId,

@@ -22,6 +22,8 @@ export interface JobGraphOptions {
 export interface TranslatedJob {
   jobGraph: JobGraph;
   userCode: UserCodeTable;
+  /** executeAndCollect(limit): once a collect channel has this many records the job is stopped. */
+  collectLimit?: number;
 }
 
 export function isChainable(edge: StreamEdge, chainingEnabled: boolean): boolean {

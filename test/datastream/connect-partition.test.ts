@@ -27,9 +27,7 @@ describe.each(PARALLELISMS)("union and connect at p=%i", (p) => {
     processElement1(n: number, ctx: any, out: any) { out.collect("1:" + n); if (n === 3) ctx.output(new OutputTag("side"), "s" + n); }
     processElement2(w: string, ctx: any, out: any) { out.collect("2:" + w + ":" + this.getRuntimeContext().getNumberOfParallelSubtasks()); }
   }
-  const proc = nums().connect(words()).process(new Both());
-  const side = proc.getSideOutput(new OutputTag("side"));
-  const coproc = await proc.executeAndCollect();
+  const coproc = await nums().connect(words()).process(new Both()).executeAndCollect();
   const sides = await nums().connect(words()).process(new Both()).getSideOutput(new OutputTag("side")).executeAndCollect();
   return { union, comap, coflat, coproc, sides };`,
       p,
@@ -61,14 +59,12 @@ describe.each(PARALLELISMS)("union and connect at p=%i", (p) => {
     }
   }
   const amounts = env.fromCollection(Array.from({ length: 60 }, (_, i) => ["u" + (i % 6), i]));
-  // names arrive only after every amount, so the state each side sees is deterministic
-  const done = await env.fromElements(0).executeAndCollect();
   const names = env.fromCollection(Array.from({ length: 12 }, (_, i) => ["u" + (i % 6), "name" + i]));
   const viaKeyBy = await amounts.keyBy(0).connect(names.keyBy((t: any) => t[0])).process(new Join()).executeAndCollect();
   const viaConnectKeyBy = await amounts.connect(names).keyBy(0, 0).process(new Join()).executeAndCollect();
   let keyedNonKeyed = "";
   try { amounts.keyBy(0).connect(names).process(new Join()); } catch (e: any) { keyedNonKeyed = e.constructor.name + ": " + e.message; }
-  return { viaKeyBy, viaConnectKeyBy, keyedNonKeyed, done };`,
+  return { viaKeyBy, viaConnectKeyBy, keyedNonKeyed };`,
       p,
     );
     const got = r.returned as { viaKeyBy: string[]; viaConnectKeyBy: string[]; keyedNonKeyed: string };
@@ -149,4 +145,39 @@ describe.each(PARALLELISMS)("partitioning at p=%i", (p) => {
     expect(got.forwardError).toContain("two");
     expect(got.forwardError).toContain("three");
   });
+});
+
+test("rescale connects each upstream subtask to its own slice of the downstream ones", async () => {
+  const r = await run(
+    `class Src extends RichParallelSourceFunction<number> {
+    run(ctx: any) { const me = this.getRuntimeContext().getIndexOfThisSubtask(); for (let i = 0; i < 40; i++) ctx.collect(me); }
+    cancel() {}
+  }
+  class Edge extends RichMapFunction<number, string> { map(from: number) { return from + "->" + this.getRuntimeContext().getIndexOfThisSubtask(); } }
+  const edges = async (up: number, down: number) => [...new Set(await env.addSource(new Src()).setParallelism(up).rescale().map(new Edge()).setParallelism(down).executeAndCollect())].sort();
+  return { widen: await edges(2, 4), narrow: await edges(4, 2) };`,
+    1,
+  );
+  // Flink's RescalePartitioner: 2 -> 4 gives each upstream two downstreams; 4 -> 2 pairs upstreams
+  expect(r.returned).toEqual({ widen: ["0->0", "0->1", "1->2", "1->3"], narrow: ["0->0", "1->0", "2->1", "3->1"] });
+});
+
+test.each(PARALLELISMS)("RichCoFlatMapFunction on keyed connected streams buffers in MapState until its key's name arrives, at p=%i", async (p) => {
+  const r = await run(
+    `class Enrich extends RichCoFlatMapFunction<[string, number], [string, string], string> {
+    name: any; pending: any;
+    open() {
+      this.name = this.getRuntimeContext().getState(new ValueStateDescriptor("name", Types.STRING));
+      this.pending = this.getRuntimeContext().getMapState(new MapStateDescriptor("pending", Types.LONG, Types.LONG));
+    }
+    flatMap1(t: [string, number], out: any) { const n = this.name.value(); if (n) out.collect(n + "=" + t[1]); else this.pending.put(t[1], t[1]); }
+    flatMap2(t: [string, string], out: any) { this.name.update(t[1]); for (const [v] of this.pending.entries()) out.collect(t[1] + "=" + v); this.pending.clear(); }
+  }
+  const values = env.fromCollection(Array.from({ length: 300 }, (_, i) => ["k" + (i % 7), i]));
+  const names = env.fromCollection(Array.from({ length: 7 }, (_, i) => ["k" + i, "name" + i]));
+  return await values.connect(names).keyBy(0, 0).flatMap(new Enrich()).executeAndCollect();`,
+    p,
+  );
+  // whatever the interleaving, every value comes out once, with its own key's name
+  expect(sorted(r.returned as string[])).toEqual(sorted(Array.from({ length: 300 }, (_, i) => `name${i % 7}=${i}`)));
 });

@@ -2,6 +2,7 @@
 import type { StreamExecutionEnvironment } from "../stream-execution-environment.ts";
 import type { Transformation, TransformationProps } from "../../graph/transformation.ts";
 import type { TypeInformation } from "../../types/type-information.ts";
+import { Types } from "../../types/types.ts";
 import type { AnyOperator } from "../../runtime/operators/stream-operator.ts";
 import { StreamFilter, StreamFlatMap, StreamMap } from "../../runtime/operators/stream/simple-operators.ts";
 import { ProcessOperator } from "../../runtime/operators/stream/process-operators.ts";
@@ -77,12 +78,8 @@ export class DataStream<T> {
   }
 
   union(...others: DataStream<T>[]): DataStream<T> {
-    for (const o of others) {
-      const a = this.getType()?.toString() ?? "GENERIC";
-      const b = o.getType()?.toString() ?? "GENERIC";
-      if (a !== b && a !== "GENERIC" && b !== "GENERIC") throw new InvalidProgramError(`union: cannot union a stream of ${a} with a stream of ${b}`);
-    }
-    const t = this.environment.addTransformation("union", [this.transformation, ...others.map((o) => o.transformation)], { name: "Union", outputType: this.getType() });
+    const type = unionType([this, ...others].map((d) => d.getType()));
+    const t = this.environment.addTransformation("union", [this.transformation, ...others.map((o) => o.transformation)], { name: "Union", outputType: type });
     return new DataStream<T>(this.environment, t);
   }
 
@@ -154,7 +151,7 @@ export class DataStream<T> {
     const channel = `collect-${this.transformation.id}`;
     // one collecting subtask, as Flink's CollectStreamSink: an ordered stream arrives in order
     const sink = this.environment.addTransformation("sink", [this.transformation], { name: "Collect Sink", operatorKind: "collect", parallelism: 1, createOperator: () => new CollectSinkOperator(channel) });
-    const all = (await this.environment.collectWith(sink, channel, name)) as T[];
+    const all = (await this.environment.collectWith(sink, channel, name, max)) as T[];
     return max === undefined ? all : all.slice(0, max);
   }
 
@@ -244,4 +241,15 @@ export class DataStreamSink<T> {
   }
   /** For type inference parity with Flink's DataStreamSink<T>. */
   declare readonly __type?: T;
+}
+
+const NUMBERS = new Set(["INT", "LONG", "DOUBLE", "FLOAT"]);
+
+/** The type of a union: the inputs' common type; numbers of different kinds meet as DOUBLE; GENERIC when one is unknown. */
+function unionType(types: (TypeInformation | undefined)[]): TypeInformation | undefined {
+  if (types.some((t) => t === undefined)) return undefined;
+  const names = new Set(types.map((t) => t!.toString()));
+  if (names.size === 1) return types[0];
+  if (types.every((t) => NUMBERS.has(t!.kind))) return Types.DOUBLE;
+  throw new InvalidProgramError(`union: cannot union streams of ${[...names].join(" and ")}`);
 }

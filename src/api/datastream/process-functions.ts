@@ -60,7 +60,7 @@ export abstract class RichSourceFunction<T> extends AbstractRichFunction {
 }
 
 export interface SourceContext<T> {
-  /** Returns a Promise while downstream is backpressured; an async run() should await it. */
+  /** Returns a Promise when the source should pause (its batch is done; downstream may be backpressured); an async run() should await it. */
   collect(value: T): Promise<void> | undefined;
   collectWithTimestamp(value: T, timestamp: number): Promise<void> | undefined;
   emitWatermark(mark: { timestamp: number }): void;

@@ -8,8 +8,6 @@ import type { SourceOutput, SplitSource } from "./source.ts";
 import { MAX_WATERMARK, NO_TIMESTAMP } from "../../core/stream-element.ts";
 
 export class SourceOperator<T = unknown> extends AbstractStreamOperator<never, T> implements SourceOutput<T> {
-  /** Set by the task: resolves when downstream can take more, or undefined when it can now. */
-  backpressure: () => Promise<void> | undefined = () => undefined;
   private idle = false;
   /** Records this source has emitted. */
   emitted = 0;

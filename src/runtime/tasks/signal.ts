@@ -1,14 +1,16 @@
-/** A wake-up flag for a task's mailbox loop: notify() before wait() is not lost. */
+/** A wake-up flag for a task's mailbox loop: notify() before wait() is not lost, and every waiter wakes. */
 export class Signal {
   private pending = false;
-  private waiter: (() => void) | undefined;
+  private waiters: (() => void)[] = [];
 
   notify(): void {
-    const w = this.waiter;
-    if (w) {
-      this.waiter = undefined;
-      w();
-    } else this.pending = true;
+    if (this.waiters.length === 0) {
+      this.pending = true;
+      return;
+    }
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
   }
 
   wait(): Promise<void> {
@@ -16,7 +18,7 @@ export class Signal {
       this.pending = false;
       return Promise.resolve();
     }
-    return new Promise((resolve) => (this.waiter = resolve));
+    return new Promise((resolve) => this.waiters.push(resolve));
   }
 }
 

@@ -165,7 +165,6 @@ export class Task {
 
   /** Pulls the source in batches until it is exhausted. Returns false if cancelled first. */
   private async runSource(head: SourceOperator): Promise<boolean> {
-    head.backpressure = () => (this.writersAvailable() ? undefined : this.waitAvailable());
     for (;;) {
       if (this.mailbox.length > 0) await this.drainMail();
       if (this.cancelled) return false;
@@ -201,10 +200,6 @@ export class Task {
     }
     if (error !== undefined) throw error;
     return value;
-  }
-
-  private async waitAvailable(): Promise<void> {
-    while (!this.writersAvailable() && !this.cancelled) await this.signal.wait();
   }
 
   private writersAvailable(): boolean {
