@@ -5,7 +5,7 @@
  * and the target execution hands over its plan instead of running.
  */
 import type { TranslatedJob } from "../graph/job-graph-generator.ts";
-import { InternalError, JobExecutionError } from "../core/errors.ts";
+import { InternalError, JobExecutionError, UserError } from "../core/errors.ts";
 
 /** What one execution produced, as plain data: recorded by the client, replayed in capture mode. */
 export interface ExecutionResultData {
@@ -42,16 +42,10 @@ interface Context {
   mode: ExecutionMode | undefined;
   /** Executions started so far by this program (execute, collect, count...). */
   executions: number;
-  defaultExecutor: (() => AsyncPlanExecutor) | undefined;
   defaults: { parallelism?: number; config: Record<string, string> };
 }
 
-const context: Context = { mode: undefined, executions: 0, defaultExecutor: undefined, defaults: { config: {} } };
-
-/** The cluster layer registers how to run jobs when nothing else was set (a job run with plain `bun`). */
-export function registerDefaultExecutor(factory: () => AsyncPlanExecutor): void {
-  context.defaultExecutor = factory;
-}
+const context: Context = { mode: undefined, executions: 0, defaults: { config: {} } };
 
 export function setExecutionMode(mode: ExecutionMode | undefined, defaults?: { parallelism?: number; config?: Record<string, string> }): void {
   context.mode = mode;
@@ -75,11 +69,8 @@ const never = new Promise<never>(() => {});
  */
 export async function runExecution(job: TranslatedJob, collectChannels: string[]): Promise<ExecutionResultData> {
   const k = context.executions++;
-  let mode = context.mode;
-  if (!mode) {
-    if (!context.defaultExecutor) throw new InternalError("no executor registered for execute()");
-    mode = context.mode = { kind: "execute", executor: context.defaultExecutor(), recorded: [] };
-  }
+  const mode = context.mode;
+  if (!mode) throw notUnderFlinkts();
   if (mode.kind === "capture") {
     if (k < mode.target) {
       const r = mode.recorded[k];
@@ -104,11 +95,8 @@ export async function runExecution(job: TranslatedJob, collectChannels: string[]
 /** Submits without waiting (executeAsync); the result is recorded when it arrives. */
 export async function submitExecution(job: TranslatedJob, collectChannels: string[]): Promise<JobHandle> {
   const k = context.executions++;
-  let mode = context.mode;
-  if (!mode) {
-    if (!context.defaultExecutor) throw new InternalError("no executor registered for executeAsync()");
-    mode = context.mode = { kind: "execute", executor: context.defaultExecutor(), recorded: [] };
-  }
+  const mode = context.mode;
+  if (!mode) throw notUnderFlinkts();
   if (mode.kind === "capture") {
     if (k === mode.target) mode.onCapture(job, collectChannels);
     const recorded = mode.recorded[k];
@@ -145,4 +133,9 @@ export function recordedResults(): ExecutionResultData[] {
 /** The index the next execution will get. */
 export function nextExecutionIndex(): number {
   return context.executions;
+}
+
+/** execute() outside `flinkts run`: there is no cluster to run on, and no bundle to ship. */
+function notUnderFlinkts(): UserError {
+  return new UserError("execute() needs a cluster: run the job with 'flinkts run job.ts' (or 'bun cli.ts run job.ts')");
 }
