@@ -60,10 +60,22 @@ const table = [
 ].join("\n");
 console.log(table);
 
-const path = join(ROOT, "BENCHMARKS.md");
-const begin = "<!-- word-count:begin -->";
-const end = "<!-- word-count:end -->";
-const doc = existsSync(path) ? readFileSync(path, "utf8") : `# Benchmarks\n\n${begin}\n${end}\n`;
-const at = doc.indexOf(begin);
-const to = doc.indexOf(end);
-writeFileSync(path, at >= 0 && to > at ? doc.slice(0, at + begin.length) + "\n" + table + "\n" + doc.slice(to) : doc + `\n${begin}\n${table}\n${end}\n`);
+// the micro benchmarks of the layers the word count runs on
+const serializers = (await measure([bun, "test/bench/serializer-bench.ts"])).stdout.trim();
+const state = (await measure([bun, "test/bench/state-bench.ts"])).stdout.trim();
+console.log(serializers + "\n\n" + state);
+
+/** Replaces the text between `<!-- name:begin -->` and `<!-- name:end -->` in BENCHMARKS.md (appends the section if missing). */
+function writeSection(name: string, text: string): void {
+  const path = join(ROOT, "BENCHMARKS.md");
+  const begin = `<!-- ${name}:begin -->`;
+  const end = `<!-- ${name}:end -->`;
+  const doc = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
+  const at = doc.indexOf(begin);
+  const to = doc.indexOf(end);
+  writeFileSync(path, at >= 0 && to > at ? doc.slice(0, at + begin.length) + "\n" + text + "\n" + doc.slice(to) : `${doc}\n${begin}\n${text}\n${end}\n`);
+}
+
+writeSection("word-count", table);
+writeSection("serializers", serializers);
+writeSection("keyed-state", state);
