@@ -28,9 +28,10 @@ export default async function main(args: string[]) {
   await env.execute("args");
 }`,
     });
-    const r = await flinkts(["run", "-p", "1", "-D", "execution.buffer-timeout=5", "job.ts", "a", "b"], dir);
+    const r = await flinkts(["run", "-p", "1", "-D", "execution.buffer-timeout=5", "job.ts", "a", "--output", "-p"], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("arg:a\narg:b\n");
+    // everything after the job file is the job's, options included
+    expect(r.stdout).toContain("arg:a\narg:--output\narg:-p\n");
   });
 });
 

@@ -5,7 +5,26 @@ import { runCommand } from "./run-command.ts";
 import { infoCommand } from "./info-command.ts";
 import { reportError } from "./report-error.ts";
 
-export async function main(argv: string[]): Promise<number> {
+/** Options of run/info that take a value, so the job file is the first token that is neither. */
+const VALUE_OPTIONS = new Set(["-p", "--parallelism", "-D", "--config", "--managed-memory", "-m", "--jobmanager", "-s", "--from-savepoint"]);
+
+/**
+ * Splits `run`/`info` arguments at the job file: what follows belongs to the job verbatim
+ * (`flinkts run job.ts --output x` passes `--output x` to main), as Flink's CLI does.
+ */
+export function splitJobArgs(argv: string[]): { ours: string[]; jobArgs: string[] } {
+  if (argv[0] !== "run" && argv[0] !== "info") return { ours: argv, jobArgs: [] };
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") return { ours: argv.slice(0, i), jobArgs: argv.slice(i + 1) };
+    if (VALUE_OPTIONS.has(a)) i++;
+    else if (!a.startsWith("-")) return { ours: argv.slice(0, i + 1), jobArgs: argv.slice(i + 1) };
+  }
+  return { ours: argv, jobArgs: [] };
+}
+
+export async function main(all: string[]): Promise<number> {
+  const { ours: argv, jobArgs } = splitJobArgs(all);
   const cli = cac("flinkts");
   let action: Promise<number> | undefined;
   cli
@@ -16,15 +35,16 @@ export async function main(argv: string[]): Promise<number> {
     .option("--managed-memory <size>", "Managed memory per TaskManager, e.g. 64mb")
     .option("-m, --jobmanager <host:port>", "Submit to a standalone cluster")
     .option("-d, --detached", "Do not wait for the job to finish")
+    .option("-s, --from-savepoint <path>", "Restore the job from a savepoint")
     .allowUnknownOptions()
-    .action((job: string, args: string[], options: Record<string, unknown>) => (action = runCommand(job, args, options)));
+    .action((job: string, args: string[], options: Record<string, unknown>) => (action = runCommand(job, [...args, ...jobArgs], options)));
   cli
     .command("info <job> [...args]", "Print the job's plan (JobGraph)")
     .option("--json", "As JSON")
     .option("-p, --parallelism <n>", "Default parallelism of the job")
     .option("-D <key=value>", "Configuration value (repeatable)")
     .option("--config <dir>", "Folder holding flinkts.yaml")
-    .action((job: string, args: string[], options: Record<string, unknown>) => (action = infoCommand(job, args, options)));
+    .action((job: string, args: string[], options: Record<string, unknown>) => (action = infoCommand(job, [...args, ...jobArgs], options)));
   for (const [name, what] of [
     ["list", "List running and finished jobs"],
     ["cancel <jobId>", "Cancel a running job"],

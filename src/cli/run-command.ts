@@ -6,6 +6,8 @@ import { reportError } from "./report-error.ts";
 
 export async function runCommand(job: string, args: string[], options: Record<string, unknown>): Promise<number> {
   if (options.jobmanager !== undefined) return reportError(new Error(`-m ${options.jobmanager}: submitting to a standalone cluster is not available in this build; omit -m to run locally`));
+  if (options.detached) return reportError(new Error("-d: a detached job needs a standalone cluster to outlive this process (-m host:port), which this build does not have yet"));
+  if (options.fromSavepoint !== undefined) return reportError(new Error(`-s ${options.fromSavepoint}: restoring from a savepoint needs checkpoints, which this build does not have yet`));
   const status = new StatusLine();
   try {
     const config = loadConfiguration(options);
