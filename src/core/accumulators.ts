@@ -218,7 +218,8 @@ export function restoreAccumulator(s: AccumulatorSnapshot): Accumulator<unknown,
     holder.add(s.state);
     return holder;
   }
-  return Object.assign(make(), s.state as object);
+  // a copy: merging into the restored accumulator must not change the snapshot
+  return Object.assign(make(), structuredClone(s.state) as object);
 }
 
 /** Merges per-subtask snapshots into final values by name. */

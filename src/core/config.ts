@@ -44,7 +44,7 @@ export class Configuration {
     const v = this.values.get(key);
     if (v === undefined) return fallback;
     const n = Number(v);
-    if (!Number.isInteger(n)) throw new ConfigurationError(`configuration ${key}: '${v}' is not an integer`);
+    if (v.trim() === "" || !Number.isInteger(n)) throw new ConfigurationError(`configuration ${key}: '${v}' is not an integer`);
     return n;
   }
 
@@ -101,7 +101,9 @@ export function parseFlatYaml(text: string, file: string): Configuration {
     if (!line) return;
     const colon = line.indexOf(":");
     if (colon <= 0) throw new ConfigurationError(`${file}:${i + 1}: expected 'key: value', got '${raw.trim()}'`);
-    const value = line.slice(colon + 1).trim().replace(/^(['"])(.*)\1$/, "$2");
+    // a quoted value may hold " #", which is not a comment there
+    const quoted = /^(['"])(.*?)\1(\s+#.*)?$/.exec(raw.slice(raw.indexOf(":") + 1).trim());
+    const value = quoted ? quoted[2]! : line.slice(colon + 1).trim();
     conf.set(line.slice(0, colon).trim(), value);
   });
   return conf;

@@ -154,10 +154,15 @@ export function hashJobGraph(g: JobGraph): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-/** Names the first operator where two graphs differ, for the mismatch error. */
+/** Names the first operator where two graphs differ, and what differs about it, for the mismatch error. */
 export function firstDifference(client: JobGraph, replayed: JobGraph): string {
   const ops = (g: JobGraph) =>
-    g.vertices.flatMap((v) => v.operators.map((o) => ({ name: o.name, print: JSON.stringify([v.parallelism, o.id, o.kind, o.name, o.outputType, o.chainedOutputs.length, o.networkOutputs.length]) })));
+    g.vertices.flatMap((v) =>
+      v.operators.map((o) => ({
+        name: o.name,
+        facets: { id: o.id, kind: o.kind, name: o.name, parallelism: v.parallelism, type: o.outputType, outputs: o.chainedOutputs.length + o.networkOutputs.length } as Record<string, unknown>,
+      })),
+    );
   const a = ops(client);
   const b = ops(replayed);
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
@@ -165,7 +170,9 @@ export function firstDifference(client: JobGraph, replayed: JobGraph): string {
     const y = b[i];
     if (!x) return `the replay has an extra operator '${y!.name}'`;
     if (!y) return `the replay lacks operator '${x.name}'`;
-    if (x.print !== y.print) return `operator '${x.name}' in the client is '${y.name}' in the replay`;
+    const facet = Object.keys(x.facets).find((k) => x.facets[k] !== y.facets[k]);
+    if (facet === "name" || facet === "id" || facet === "kind") return `operator '${x.name}' in the client is '${y.name}' in the replay`;
+    if (facet) return `operator '${x.name}' has ${facet} ${String(x.facets[facet])} in the client and ${String(y.facets[facet])} in the replay`;
   }
   return "the edges between operators differ";
 }

@@ -40,9 +40,12 @@ export class RecordWriter<T = unknown> {
   }
 
   broadcastWatermark(timestamp: number): void {
-    for (const out of this.views) {
+    for (let i = 0; i < this.views.length; i++) {
+      const out = this.views[i]!;
       out.writeByte(ElementTag.Watermark);
       out.writeFloat64(timestamp);
+      // a run of watermarks with no records between flushes must not outgrow the buffer
+      if (out.pos > FLUSH_THRESHOLD) this.flush(i);
     }
   }
 
