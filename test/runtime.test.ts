@@ -89,3 +89,26 @@ export default async function main() {
   );
   expect(after.returned).toBe(5);
 });
+
+test("hash partitioning assigns key groups by the consumer's max parallelism", async () => {
+  const r = await runJob(
+    `import { StreamExecutionEnvironment, Types } from "flinkts";
+export default async function main() {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  env.setMaxParallelism(128);
+  const counts = await env.fromSequence(1, 3000)
+    .map((x: number) => ["k" + (x % 37), 1], Types.TUPLE(Types.STRING, Types.INT))
+    .keyBy(0)
+    .sum(1)
+    .setMaxParallelism(16)
+    .executeAndCollect();
+  const last = new Map<string, number>();
+  for (const [k, n] of counts as [string, number][]) last.set(k, Math.max(last.get(k) ?? 0, n));
+  return [...last.entries()].sort();
+}`,
+    { parallelism: 2 },
+  );
+  const expected = new Map<string, number>();
+  for (let x = 1; x <= 3000; x++) expected.set("k" + (x % 37), (expected.get("k" + (x % 37)) ?? 0) + 1);
+  expect(r.returned).toEqual([...expected.entries()].sort());
+});

@@ -122,8 +122,8 @@ describe("slots and deployments", () => {
     expect(d.operators).toBe(g.vertices[1]!.operators);
     expect(d.inputs).toEqual([{ edgeId: 0, targetInput: 1, producers: [{ subtask: 1, slot: 1 }] }]);
     expect(d.outputs).toEqual([
-      { edgeId: 1, blocking: true, partitioner: "forward", consumers: [{ subtask: 3, slot: 0 }] },
-      { edgeId: 2, blocking: false, partitioner: "broadcast", consumers: [{ subtask: 0, slot: 0 }, { subtask: 1, slot: 1 }] },
+      { edgeId: 1, blocking: true, partitioner: "forward", maxParallelism: 128, consumers: [{ subtask: 3, slot: 0 }] },
+      { edgeId: 2, blocking: false, partitioner: "broadcast", maxParallelism: 128, consumers: [{ subtask: 0, slot: 0 }, { subtask: 1, slot: 1 }] },
     ]);
     const src = eg.deploymentFor(eg.execution(0, 0));
     expect(src.attempt).toBe(0);

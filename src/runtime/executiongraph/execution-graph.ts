@@ -114,7 +114,13 @@ export class ExecutionGraph {
       }),
       outputs: v.outputEdges.map((id) => {
         const edge = g.edges[id]!;
-        return { edgeId: id, blocking: edge.resultType === "blocking", partitioner: edge.partitioner, consumers: this.consumersOf(edge, e.subtask) };
+        return {
+          edgeId: id,
+          blocking: edge.resultType === "blocking",
+          partitioner: edge.partitioner,
+          maxParallelism: g.vertices[edge.target]!.maxParallelism,
+          consumers: this.consumersOf(edge, e.subtask),
+        };
       }),
       config: this.config,
     };

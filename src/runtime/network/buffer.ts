@@ -14,6 +14,9 @@ export const enum ElementTag {
   EndOfPartition = 3,
   Idle = 4,
   Active = 5,
+  /** A record of a hash-partitioned edge, preceded by its key group (u16). */
+  KeyedRecord = 6,
+  KeyedRecordWithTimestamp = 7,
 }
 
 /** A filled buffer on its way to a consumer: bytes [0, length) of `data` are valid. */

@@ -6,6 +6,8 @@ import { engineRandom } from "../../core/clock.ts";
 export interface ChannelSelector {
   /** The channel for `value`, or -1 to send it to every channel. */
   select(value: unknown): number;
+  /** Hash partitioning: the key group of the value last selected, sent with it so the consumer need not hash again. */
+  readonly keyGroup?: number;
 }
 
 export interface PartitionerSpec {
@@ -36,11 +38,8 @@ export function createChannelSelector(spec: PartitionerSpec, numChannels: number
     }
     case "shuffle":
       return { select: () => Math.floor(engineRandom() * numChannels) };
-    case "hash": {
-      const keyOf = spec.keySelector!;
-      const maxP = spec.maxParallelism;
-      return { select: (v) => computeOperatorIndexForKeyGroup(maxP, numChannels, assignToKeyGroup(keyOf(v), maxP)) };
-    }
+    case "hash":
+      return new KeyGroupSelector(spec.keySelector!, spec.maxParallelism, numChannels);
     case "custom": {
       const keyOf = spec.keySelector!;
       const part = spec.customPartitioner!;
@@ -53,5 +52,15 @@ export function createChannelSelector(spec: PartitionerSpec, numChannels: number
         },
       };
     }
+  }
+}
+
+/** Flink's KeyGroupStreamPartitioner: key -> key group -> the subtask that owns it. */
+class KeyGroupSelector implements ChannelSelector {
+  keyGroup = 0;
+  constructor(private readonly keyOf: (value: unknown) => unknown, private readonly maxParallelism: number, private readonly numChannels: number) {}
+  select(value: unknown): number {
+    const kg = (this.keyGroup = assignToKeyGroup(this.keyOf(value), this.maxParallelism));
+    return computeOperatorIndexForKeyGroup(this.maxParallelism, this.numChannels, kg);
   }
 }

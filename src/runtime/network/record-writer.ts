@@ -68,7 +68,13 @@ export class RecordWriter<T = unknown> {
   private write(ch: number, value: T, timestamp: number): void {
     const out = this.views[ch]!;
     const start = out.pos;
-    if (timestamp === NO_TIMESTAMP) out.writeByte(ElementTag.Record);
+    const keyGroup = this.selector.keyGroup;
+    if (keyGroup !== undefined) {
+      out.writeByte(timestamp === NO_TIMESTAMP ? ElementTag.KeyedRecord : ElementTag.KeyedRecordWithTimestamp);
+      out.writeByte(keyGroup & 0xff);
+      out.writeByte(keyGroup >>> 8);
+      if (timestamp !== NO_TIMESTAMP) out.writeFloat64(timestamp);
+    } else if (timestamp === NO_TIMESTAMP) out.writeByte(ElementTag.Record);
     else {
       out.writeByte(ElementTag.RecordWithTimestamp);
       out.writeFloat64(timestamp);

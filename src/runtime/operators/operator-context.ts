@@ -27,5 +27,7 @@ export interface KeyedContext {
   readonly backend: KeyedStateBackend;
   /** Makes `key` the current key for state access; computes its key group. */
   setCurrentKey(key: unknown): void;
+  /** The same, when the key group is already known (sent along by the partitioner upstream). */
+  setCurrentKeyInGroup(key: unknown, keyGroup: number): void;
   getCurrentKey(): unknown;
 }

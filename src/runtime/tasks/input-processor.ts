@@ -22,9 +22,12 @@ export class InputProcessor {
   constructor(
     private readonly gate: InputGate,
     private readonly head: AnyOperator,
-    /** For a keyed head: makes the record's key current before the operator sees the record. */
-    private readonly setKey1?: (value: unknown) => void,
-    private readonly setKey2?: (value: unknown) => void,
+    /**
+     * For a keyed head: makes the record's key current before the operator sees the record;
+     * `keyGroup` is the one the upstream partitioner computed, or -1 when it sent none.
+     */
+    private readonly setKey1?: (value: unknown, keyGroup: number) => void,
+    private readonly setKey2?: (value: unknown, keyGroup: number) => void,
   ) {
     this.twoInput = isTwoInput(head);
     for (const c of gate.channels) this.openChannels[c.input]!++;
@@ -42,32 +45,39 @@ export class InputProcessor {
       const op = this.head as StreamOperator;
       const setKey = this.setKey1;
       while (inp.pos < inp.end) {
-        const tag = bytes[inp.pos++];
-        if (tag === ElementTag.Record || tag === ElementTag.RecordWithTimestamp) {
+        const tag = bytes[inp.pos++]!;
+        if (tag <= ElementTag.RecordWithTimestamp || tag === ElementTag.KeyedRecord || tag === ElementTag.KeyedRecordWithTimestamp) {
           n++;
-          const ts = tag === ElementTag.Record ? NO_TIMESTAMP : inp.readFloat64();
+          let keyGroup = -1;
+          if (tag >= ElementTag.KeyedRecord) {
+            keyGroup = bytes[inp.pos]! | (bytes[inp.pos + 1]! << 8);
+            inp.pos += 2;
+          }
+          const ts = tag === ElementTag.Record || tag === ElementTag.KeyedRecord ? NO_TIMESTAMP : inp.readFloat64();
           const v = ser.deserialize(inp);
-          if (setKey !== undefined) setKey(v);
+          if (setKey !== undefined) setKey(v, keyGroup);
           op.processElement(v, ts);
-        } else ended = this.event(tag!, channel) || ended;
+        } else ended = this.event(tag, channel) || ended;
       }
     } else {
       const op = this.head as TwoInputStreamOperator;
       const first = channel.input === 1;
+      const setKey = first ? this.setKey1 : this.setKey2;
       while (inp.pos < inp.end) {
-        const tag = bytes[inp.pos++];
-        if (tag === ElementTag.Record || tag === ElementTag.RecordWithTimestamp) {
+        const tag = bytes[inp.pos++]!;
+        if (tag <= ElementTag.RecordWithTimestamp || tag === ElementTag.KeyedRecord || tag === ElementTag.KeyedRecordWithTimestamp) {
           n++;
-          const ts = tag === ElementTag.Record ? NO_TIMESTAMP : inp.readFloat64();
-          const v = ser.deserialize(inp);
-          if (first) {
-            this.setKey1?.(v);
-            op.processElement1(v, ts);
-          } else {
-            this.setKey2?.(v);
-            op.processElement2(v, ts);
+          let keyGroup = -1;
+          if (tag >= ElementTag.KeyedRecord) {
+            keyGroup = bytes[inp.pos]! | (bytes[inp.pos + 1]! << 8);
+            inp.pos += 2;
           }
-        } else ended = this.event(tag!, channel) || ended;
+          const ts = tag === ElementTag.Record || tag === ElementTag.KeyedRecord ? NO_TIMESTAMP : inp.readFloat64();
+          const v = ser.deserialize(inp);
+          if (setKey !== undefined) setKey(v, keyGroup);
+          if (first) op.processElement1(v, ts);
+          else op.processElement2(v, ts);
+        } else ended = this.event(tag, channel) || ended;
       }
     }
     this.recordsIn += n;

@@ -44,7 +44,7 @@ export function buildOperatorChain(dep: TaskDeployment, s: ChainServices): Opera
     );
     const code = s.userCode.edge(out.edgeId);
     const selector = createChannelSelector(
-      { kind: out.partitioner, keySelector: code.keySelector, customPartitioner: code.customPartitioner, maxParallelism: dep.maxParallelism },
+      { kind: out.partitioner, keySelector: code.keySelector, customPartitioner: code.customPartitioner, maxParallelism: out.maxParallelism },
       subpartitions.length,
       dep.subtaskIndex,
     );
@@ -81,6 +81,7 @@ export function buildOperatorChain(dep: TaskDeployment, s: ChainServices): Opera
         keySelector,
         backend,
         setCurrentKey: (key) => backend.setCurrentKey(key, assignToKeyGroup(key, maxP)),
+        setCurrentKeyInGroup: (key, keyGroup) => backend.setCurrentKey(key, keyGroup),
         getCurrentKey: () => backend.getCurrentKey(),
       };
     }

@@ -17,7 +17,8 @@ export interface TaskDeployment {
   bufferTimeoutMs: number;
   operators: ChainedOperator[];
   inputs: { edgeId: number; targetInput: 1 | 2; producers: ProducerRef[] }[];
-  outputs: { edgeId: number; blocking: boolean; partitioner: PartitionerKind; consumers: ProducerRef[] }[];
+  /** maxParallelism is the consumer's: hash partitioning assigns key groups by it. */
+  outputs: { edgeId: number; blocking: boolean; partitioner: PartitionerKind; maxParallelism: number; consumers: ProducerRef[] }[];
   config: Record<string, string>;
 }
 

@@ -121,11 +121,14 @@ export class Task {
         gate.add(new InputChannel(this.host.net, gate, channelKey(dep.jobId, input.edgeId, p.subtask, dep.subtaskIndex), p.slot, input.targetInput, ser));
     }
     const head = dep.operators[0]!.id;
-    const keySelector = this.host.userCode.keySelector(head);
     const keyed = this.chain.keyed;
-    const setKey1 = keySelector && keyed ? (v: unknown) => keyed.setCurrentKey(keySelector(v)) : undefined;
-    const keySelector2 = this.host.userCode.keySelector2?.(head) ?? keySelector;
-    const setKey2 = keySelector2 && keyed ? (v: unknown) => keyed.setCurrentKey(keySelector2(v)) : undefined;
+    const setter = (selector: ((v: unknown) => unknown) | undefined) =>
+      selector && keyed
+        ? (v: unknown, keyGroup: number) => (keyGroup >= 0 ? keyed.setCurrentKeyInGroup(selector(v), keyGroup) : keyed.setCurrentKey(selector(v)))
+        : undefined;
+    const keySelector = this.host.userCode.keySelector(head);
+    const setKey1 = setter(keySelector);
+    const setKey2 = setter(this.host.userCode.keySelector2?.(head) ?? keySelector);
     this.processor = new InputProcessor(gate, this.chain.operators[0]!, setKey1, setKey2);
     for (const c of gate.channels) c.open();
   }
