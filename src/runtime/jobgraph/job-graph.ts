@@ -66,15 +66,3 @@ export interface JobEdge {
   /** Display form of the element type on the wire. */
   typeName: string;
 }
-
-export function vertexById(graph: JobGraph, id: number): JobVertex {
-  const v = graph.vertices.find((x) => x.id === id);
-  if (!v) throw new Error(`no vertex ${id}`);
-  return v;
-}
-
-export function edgeById(graph: JobGraph, id: number): JobEdge {
-  const e = graph.edges[id];
-  if (!e || e.id !== id) throw new Error(`no edge ${id}`);
-  return e;
-}

@@ -41,10 +41,6 @@ export class NetworkEnvironment {
     this.links.start();
   }
 
-  close(): void {
-    this.links?.stop();
-  }
-
   registerInputChannel(key: string, receiver: BufferReceiver): void {
     this.inputs.set(key, receiver);
     const parked = this.parkedBuffers.get(key);

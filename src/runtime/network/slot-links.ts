@@ -74,23 +74,16 @@ export class SlotLinks {
     this.ring(peer);
   }
 
-  /** Starts the receive loop; it runs on this thread's event loop until stop(). */
+  /** Starts the receive loop; it runs on this thread's event loop for the thread's lifetime. */
   start(): void {
     if (this.running) return;
     this.running = true;
     void this.loop();
   }
 
-  stop(): void {
-    this.running = false;
-    const me = this.bells[this.setup.slot]!;
-    Atomics.add(me, COUNT, 1);
-    Atomics.notify(me, COUNT);
-  }
-
   private async loop(): Promise<void> {
     const me = this.bells[this.setup.slot]!;
-    while (this.running) {
+    for (;;) {
       Atomics.store(me, SLEEPING, 1);
       const seen = Atomics.load(me, COUNT);
       const got = this.drain() + this.retryParked();
