@@ -112,3 +112,18 @@ export default async function main() {
   for (let x = 1; x <= 3000; x++) expected.set("k" + (x % 37), (expected.get("k" + (x % 37)) ?? 0) + 1);
   expect(r.returned).toEqual([...expected.entries()].sort());
 });
+
+test("a record of a source that then waits reaches the sink at the buffer timeout", async () => {
+  const r = await runJob(
+    `import { StreamExecutionEnvironment } from "flinkts";
+export default async function main() {
+  const env = StreamExecutionEnvironment.getExecutionEnvironment();
+  env.setBufferTimeout(50);
+  // one record, then silence until cancelled: only the buffer timeout can ship it (the buffer is far from full)
+  const source = { running: true, async run(ctx: any) { ctx.collect("only one"); while (this.running) await Bun.sleep(10); }, cancel() { this.running = false; } };
+  return await env.addSource(source).rebalance().map((s: string) => s.toUpperCase()).setParallelism(2).executeAndCollect(1);
+}`,
+    { parallelism: 2 },
+  );
+  expect(r.returned).toEqual(["ONLY ONE"]);
+}, 20_000);
