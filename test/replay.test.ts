@@ -56,3 +56,21 @@ export default async function main() {
   );
   await expect(run).rejects.toThrow(/the job graph built when main\(\) was replayed differs from the client's: .*OnlyInClient/);
 });
+
+test("DataSet: a second execution captures await ds.count() and a random salt in a closure, at p=2", async () => {
+  const r = await runJob(
+    `import { ExecutionEnvironment } from "flinkts";
+export default async function main() {
+  const env = ExecutionEnvironment.getExecutionEnvironment();
+  const n = await env.generateSequence(1, 40).filter((x: number) => x % 2 === 0).count();
+  const salt = Math.random();
+  const rows = await env.generateSequence(1, 20).rebalance().map((x: number) => [x / n, salt]).collect();
+  return { n, salt, rows };
+}`,
+    { parallelism: 2 },
+  );
+  const { n, salt, rows } = r.returned as { n: number; salt: number; rows: [number, number][] };
+  expect(n).toBe(20);
+  expect(rows.map(([ratio]) => ratio * 20).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  expect(new Set(rows.map(([, s]) => s))).toEqual(new Set([salt]));
+});
