@@ -41,44 +41,26 @@ export class InputProcessor {
     const ser = channel.deserializer;
     let ended: 0 | 1 | 2 = 0;
     let n = 0;
-    if (!this.twoInput) {
-      const op = this.head as StreamOperator;
-      const setKey = this.setKey1;
-      while (inp.pos < inp.end) {
-        const tag = bytes[inp.pos++]!;
-        if (tag <= ElementTag.RecordWithTimestamp || tag === ElementTag.KeyedRecord || tag === ElementTag.KeyedRecordWithTimestamp) {
-          n++;
-          let keyGroup = -1;
-          if (tag >= ElementTag.KeyedRecord) {
-            keyGroup = bytes[inp.pos]! | (bytes[inp.pos + 1]! << 8);
-            inp.pos += 2;
-          }
-          const ts = tag === ElementTag.Record || tag === ElementTag.KeyedRecord ? NO_TIMESTAMP : inp.readFloat64();
-          const v = ser.deserialize(inp);
-          if (setKey !== undefined) setKey(v, keyGroup);
-          op.processElement(v, ts);
-        } else ended = this.event(tag, channel) || ended;
-      }
-    } else {
-      const op = this.head as TwoInputStreamOperator;
-      const first = channel.input === 1;
-      const setKey = first ? this.setKey1 : this.setKey2;
-      while (inp.pos < inp.end) {
-        const tag = bytes[inp.pos++]!;
-        if (tag <= ElementTag.RecordWithTimestamp || tag === ElementTag.KeyedRecord || tag === ElementTag.KeyedRecordWithTimestamp) {
-          n++;
-          let keyGroup = -1;
-          if (tag >= ElementTag.KeyedRecord) {
-            keyGroup = bytes[inp.pos]! | (bytes[inp.pos + 1]! << 8);
-            inp.pos += 2;
-          }
-          const ts = tag === ElementTag.Record || tag === ElementTag.KeyedRecord ? NO_TIMESTAMP : inp.readFloat64();
-          const v = ser.deserialize(inp);
-          if (setKey !== undefined) setKey(v, keyGroup);
-          if (first) op.processElement1(v, ts);
-          else op.processElement2(v, ts);
-        } else ended = this.event(tag, channel) || ended;
-      }
+    const first = channel.input === 1;
+    const setKey = first ? this.setKey1 : this.setKey2;
+    const one = this.twoInput ? undefined : (this.head as StreamOperator);
+    const two = this.head as TwoInputStreamOperator;
+    while (inp.pos < inp.end) {
+      const tag = bytes[inp.pos++]!;
+      if (tag <= ElementTag.RecordWithTimestamp || tag === ElementTag.KeyedRecord || tag === ElementTag.KeyedRecordWithTimestamp) {
+        n++;
+        let keyGroup = -1;
+        if (tag >= ElementTag.KeyedRecord) {
+          keyGroup = bytes[inp.pos]! | (bytes[inp.pos + 1]! << 8);
+          inp.pos += 2;
+        }
+        const ts = tag === ElementTag.Record || tag === ElementTag.KeyedRecord ? NO_TIMESTAMP : inp.readFloat64();
+        const v = ser.deserialize(inp);
+        if (setKey !== undefined) setKey(v, keyGroup);
+        if (one !== undefined) one.processElement(v, ts);
+        else if (first) two.processElement1(v, ts);
+        else two.processElement2(v, ts);
+      } else ended = this.event(tag, channel) || ended;
     }
     this.recordsIn += n;
     channel.recycle(buffer);
