@@ -65,3 +65,4 @@ export { Order } from "./api/dataset/order.ts";
 export type { OutputFormat } from "./api/dataset/output-format.ts";
 export type { MapPartitionFunction, GroupReduceFunction, GroupCombineFunction } from "./api/functions.ts";
 export { RichGroupCombineFunction } from "./api/dataset/rich-group-combine-function.ts";
+export { WatermarkStrategy, type WatermarkGenerator, type WatermarkOutput, type TimestampAssigner } from "./api/watermark-strategy.ts";

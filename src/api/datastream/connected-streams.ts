@@ -79,6 +79,7 @@ function bind(target: any, make: (f: any) => { first: Function; second: Function
   return {
     first: calls.first as CoFunctions["first"],
     second: calls.second as CoFunctions["second"],
+    onTimer: typeof target.onTimer === "function" ? (ts, ctx, out) => target.onTimer(ts, ctx, out) : undefined,
     setRuntimeContext: typeof target.setRuntimeContext === "function" ? (rc) => target.setRuntimeContext(rc) : undefined,
     open: typeof target.open === "function" ? (rc) => target.open(rc) : undefined,
     close: typeof target.close === "function" ? () => target.close() : undefined,

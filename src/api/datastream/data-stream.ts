@@ -6,6 +6,8 @@ import { Types } from "../../types/types.ts";
 import type { AnyOperator } from "../../runtime/operators/stream-operator.ts";
 import { StreamFilter, StreamFlatMap, StreamMap } from "../../runtime/operators/stream/simple-operators.ts";
 import { ProcessOperator } from "../../runtime/operators/stream/process-operators.ts";
+import { TimestampsAndWatermarksOperator } from "../../runtime/operators/stream/timestamps-and-watermarks-operator.ts";
+import type { WatermarkStrategy } from "../watermark-strategy.ts";
 import { CollectSinkOperator, PrintSinkOperator, SinkFunctionOperator, SinkOperator } from "../../runtime/operators/stream/sink-operators.ts";
 import { TextFileSink, csvFormatter } from "../../connectors/file-sinks.ts";
 import type { PartitionerKind } from "../../runtime/jobgraph/job-graph.ts";
@@ -59,6 +61,17 @@ export class DataStream<T> {
   filter(filter: FilterFunction<T>): SingleOutputStreamOperator<T> {
     const f = fn<(v: T) => boolean>(filter, "filter", "Filter");
     return this.transform("Filter", "filter", this.getType(), () => new StreamFilter(f.call, f.lifecycle));
+  }
+
+  /**
+   * Gives records event timestamps and the stream watermarks from `strategy`; watermarks are
+   * asked for every getConfig().getAutoWatermarkInterval() ms. Upstream watermarks are dropped
+   * (except the final one of a bounded input).
+   */
+  assignTimestampsAndWatermarks(strategy: WatermarkStrategy<T>): SingleOutputStreamOperator<T> {
+    checkArgument(strategy !== null && typeof strategy === "object" && typeof strategy.createWatermarkGenerator === "function", "assignTimestampsAndWatermarks needs a WatermarkStrategy, e.g. WatermarkStrategy.forMonotonousTimestamps()");
+    const env = this.environment;
+    return this.transform("Timestamps/Watermarks", "timestampsAndWatermarks", this.getType(), () => new TimestampsAndWatermarksOperator(strategy, env.getConfig().getAutoWatermarkInterval()));
   }
 
   process<O>(processFunction: ProcessFunction<T, O>, type?: TypeInformation<O>): SingleOutputStreamOperator<O> {

@@ -19,6 +19,11 @@ export class InputChannel implements BufferReceiver {
   watermark = MIN_WATERMARK;
   finished = false;
   idle = false;
+  /**
+   * Whether the channel counts towards the input's watermark (Flink's StatusWatermarkValve): a
+   * channel that was idle counts again only once its watermark catches up with the input's.
+   */
+  aligned = true;
   queued = false;
 
   constructor(

@@ -49,6 +49,15 @@ export class RecordWriter<T = unknown> {
     }
   }
 
+  /** Sends Flink's WatermarkStatus on every channel: IDLE (true) or ACTIVE (false). */
+  broadcastStatus(idle: boolean): void {
+    for (let i = 0; i < this.views.length; i++) {
+      const out = this.views[i]!;
+      out.writeByte(idle ? ElementTag.Idle : ElementTag.Active);
+      if (out.pos > FLUSH_THRESHOLD) this.flush(i);
+    }
+  }
+
   /** Sends end-of-partition on every channel and flushes. */
   finish(): void {
     for (const out of this.views) out.writeByte(ElementTag.EndOfPartition);

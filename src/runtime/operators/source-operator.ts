@@ -1,7 +1,8 @@
 /**
  * The head of a source task: wraps a SplitSource and turns what it emits into records and
  * watermarks for the chain. A bounded source ends with the maximum watermark, so every
- * event-time window downstream fires.
+ * event-time window downstream fires. markIdle() tells downstream not to wait for this subtask's
+ * watermarks (Flink's WatermarkStatus.IDLE); the next record or watermark makes it active again.
  */
 import { AbstractStreamOperator } from "./stream-operator.ts";
 import type { SourceOutput, SplitSource } from "./source.ts";
@@ -27,22 +28,30 @@ export class SourceOperator<T = unknown> extends AbstractStreamOperator<never, T
 
   collect(value: T): void {
     this.emitted++;
-    this.idle = false;
+    if (this.idle) this.markActive();
     this.output.collect(value, NO_TIMESTAMP);
   }
 
   collectWithTimestamp(value: T, timestamp: number): void {
     this.emitted++;
-    this.idle = false;
+    if (this.idle) this.markActive();
     this.output.collect(value, timestamp);
   }
 
   emitWatermark(timestamp: number): void {
+    if (this.idle) this.markActive();
     this.output.emitWatermark(timestamp);
   }
 
   markIdle(): void {
+    if (this.idle) return;
     this.idle = true;
+    this.output.emitWatermarkStatus?.(true);
+  }
+
+  private markActive(): void {
+    this.idle = false;
+    this.output.emitWatermarkStatus?.(false);
   }
 
   isIdle(): boolean {
@@ -54,6 +63,7 @@ export class SourceOperator<T = unknown> extends AbstractStreamOperator<never, T
   }
 
   override endInput(): void {
+    if (this.idle) this.markActive();
     if (this.source.bounded) this.output.emitWatermark(MAX_WATERMARK);
   }
 

@@ -15,6 +15,11 @@ export interface Output<T = unknown> {
   collectSide(tag: string, value: unknown, timestamp: number): void;
   /** Forwards a watermark downstream. */
   emitWatermark(timestamp: number): void;
+  /**
+   * Flink's WatermarkStatus: `idle` says no records or watermarks will come for a while, so
+   * downstream watermarks must not wait for this output; `false` says it is active again.
+   */
+  emitWatermarkStatus?(idle: boolean): void;
 }
 
 export interface StreamOperator<IN = unknown, OUT = unknown> {
@@ -22,6 +27,8 @@ export interface StreamOperator<IN = unknown, OUT = unknown> {
   open(): void | Promise<void>;
   processElement(value: IN, timestamp: number): void;
   processWatermark(timestamp: number): void;
+  /** The input became idle (true) or active again (false); absent means: do not forward. */
+  processWatermarkStatus?(idle: boolean): void;
   /** All input has arrived (bounded input): flush what is held. May emit. */
   endInput(): void | Promise<void>;
   close(): void | Promise<void>;
@@ -37,6 +44,8 @@ export interface TwoInputStreamOperator<IN1 = unknown, IN2 = unknown, OUT = unkn
   processElement2(value: IN2, timestamp: number): void;
   /** Called with the combined watermark of both inputs. */
   processWatermark(timestamp: number): void;
+  /** Both inputs became idle (true) or one is active again (false). */
+  processWatermarkStatus?(idle: boolean): void;
   endInput(input: 1 | 2): void | Promise<void>;
   close(): void | Promise<void>;
   describe(): string;
@@ -64,6 +73,9 @@ export abstract class AbstractStreamOperator<IN = unknown, OUT = unknown> implem
   abstract processElement(value: IN, timestamp: number): void;
   processWatermark(timestamp: number): void {
     this.output.emitWatermark(timestamp);
+  }
+  processWatermarkStatus(idle: boolean): void {
+    this.output.emitWatermarkStatus?.(idle);
   }
   endInput(): void | Promise<void> {}
   close(): void | Promise<void> {}

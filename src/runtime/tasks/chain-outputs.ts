@@ -24,6 +24,13 @@ export class ChainingOutput implements Output {
       throw tagOperator(e, this.name);
     }
   }
+  emitWatermarkStatus(idle: boolean): void {
+    try {
+      this.next.processWatermarkStatus?.(idle);
+    } catch (e) {
+      throw tagOperator(e, this.name);
+    }
+  }
 }
 
 /** Leaves the chain: records are serialized into the edge's network buffers. */
@@ -38,6 +45,11 @@ export class RecordWriterOutput implements Output {
     this.writer.broadcastWatermark(timestamp);
     if (this.flushAlways) this.writer.flushAll();
   }
+  emitWatermarkStatus(idle: boolean): void {
+    this.writer.broadcastStatus(idle);
+    // a status is rare and matters at once: an idle source may emit nothing that would flush it
+    this.writer.flushAll();
+  }
 }
 
 /** Sends every record to several outputs. */
@@ -49,6 +61,9 @@ export class BroadcastingOutput implements Output {
   collectSide(): void {}
   emitWatermark(timestamp: number): void {
     for (const o of this.outputs) o.emitWatermark(timestamp);
+  }
+  emitWatermarkStatus(idle: boolean): void {
+    for (const o of this.outputs) o.emitWatermarkStatus?.(idle);
   }
 }
 
@@ -66,6 +81,9 @@ export class SideOutputRouter implements Output {
   }
   emitWatermark(timestamp: number): void {
     for (const o of this.all) o.emitWatermark(timestamp);
+  }
+  emitWatermarkStatus(idle: boolean): void {
+    for (const o of this.all) o.emitWatermarkStatus?.(idle);
   }
 }
 

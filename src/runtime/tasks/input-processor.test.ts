@@ -45,7 +45,7 @@ const twoInput = (log: Log): TwoInputStreamOperator => ({
 });
 
 /** One producer per entry of `inputs` (which input of the head it feeds), each with its own writer into the one consumer. */
-function rig(inputs: (1 | 2)[], two = false) {
+function rig(inputs: (1 | 2)[], two = false, statuses?: boolean[]) {
   const net = new NetworkEnvironment(0);
   const gate = new InputGate(() => {});
   const forward = createChannelSelector({ kind: "forward", maxParallelism: 128 }, 1, 0);
@@ -55,7 +55,9 @@ function rig(inputs: (1 | 2)[], two = false) {
     return new RecordWriter(net, [new ResultSubpartition(net, key, 0, false, () => {})], forward, SER);
   });
   const log = new Log();
-  const processor = new InputProcessor(gate, two ? twoInput(log) : oneInput(log));
+  const head = two ? twoInput(log) : oneInput(log);
+  if (statuses) head.processWatermarkStatus = (idle) => void statuses.push(idle);
+  const processor = new InputProcessor(gate, head);
   for (const c of gate.channels) c.open();
   const ended: number[] = [];
   const drain = () => {
@@ -149,20 +151,70 @@ describe("idle channels", () => {
     net.sendBuffer(0, channelKey("j", 1, producer, 0), { data, length: tags.length });
   };
 
-  test("an idle channel does not hold the watermark back; when active again it does", () => {
+  const watermark = (w: RecordWriter, ts: number) => {
+    w.broadcastWatermark(ts);
+    w.flushAll();
+  };
+
+  test("an idle channel does not hold the watermark back; active again, it does once it has caught up", () => {
     const { net, writers, log, drain } = rig([1, 1]);
-    writers[0]!.broadcastWatermark(10);
-    writers[0]!.flushAll();
+    watermark(writers[0]!, 10);
     drain();
     expect(log.watermarks()).toEqual([]);
     sendTags(net, 1, [ElementTag.Idle]);
     drain();
     expect(log.watermarks()).toEqual([10]);
     sendTags(net, 1, [ElementTag.Active]);
-    writers[0]!.broadcastWatermark(20);
+    watermark(writers[0]!, 20);
+    drain();
+    expect(log.watermarks()).toEqual([10, 20]); // channel 1 is active but behind (MIN): not aligned yet
+    watermark(writers[1]!, 15);
+    watermark(writers[0]!, 30);
+    drain();
+    expect(log.watermarks()).toEqual([10, 20, 30]); // 15 < 30: still behind
+    watermark(writers[1]!, 35);
+    watermark(writers[0]!, 40);
+    drain();
+    expect(log.watermarks()).toEqual([10, 20, 30, 35]); // caught up: holds the input back again
+  });
+
+  test("a record on an idle channel makes it active again", () => {
+    const { writers, log, drain } = rig([1, 1]);
+    writers[1]!.broadcastStatus(true);
+    writers[1]!.flushAll();
+    watermark(writers[0]!, 10);
+    drain();
+    writers[1]!.emit(["x", 0], 12);
+    writers[1]!.flushAll();
+    watermark(writers[0]!, 20);
+    drain();
+    watermark(writers[1]!, 25); // caught up with 20: counts again
+    watermark(writers[0]!, 40);
+    drain();
+    expect(log.lines).toEqual(["wm:10", "r1:x@12", "wm:20", "wm:25"]); // idle, 40 would have passed
+  });
+
+  test("the head hears when every channel is idle, and when one is active again", () => {
+    const statuses: boolean[] = [];
+    const { writers, drain } = rig([1, 1], false, statuses);
+    const status = (p: number, idle: boolean) => {
+      writers[p]!.broadcastStatus(idle);
+      writers[p]!.flushAll();
+      drain();
+    };
+    status(0, true);
+    expect(statuses).toEqual([]);
+    status(1, true);
+    expect(statuses).toEqual([true]);
+    status(1, true);
+    writers[0]!.emit(["a", 0], 1); // a record wakes channel 0
     writers[0]!.flushAll();
     drain();
-    expect(log.watermarks()).toEqual([10]); // channel 1 is live again, still at MIN
+    expect(statuses).toEqual([true, false]);
+    status(0, true);
+    writers[0]!.finish(); // a finished channel is neither idle nor active: channel 1 is idle alone
+    drain();
+    expect(statuses).toEqual([true, false, true]);
   });
 
   test("all channels idle: the watermark stays where it was", () => {

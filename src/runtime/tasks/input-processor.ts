@@ -2,7 +2,9 @@
  * Reads a task's input buffers: deserializes each element and hands records, watermarks and
  * end-of-input to the chain's head. Keeps the per-channel watermarks (Flink's StatusWatermarkValve):
  * an input's watermark is the minimum over its live channels; finished and idle channels do not
- * hold it back.
+ * hold it back. A channel that comes back from idle counts again once its watermark catches up.
+ * When every unfinished channel is idle, the head is told so (processWatermarkStatus), and told
+ * again when one becomes active: by an Active element or by a record arriving on it.
  */
 import { ElementTag, type Buffer } from "../network/buffer.ts";
 import type { InputChannel, InputGate } from "../network/input-gate.ts";
@@ -16,6 +18,8 @@ export class InputProcessor {
   private readonly inputWatermark = [MIN_WATERMARK, MIN_WATERMARK, MIN_WATERMARK];
   private readonly openChannels = [0, 0, 0];
   private emittedWatermark = MIN_WATERMARK;
+  /** The status last reported to the head: true while every unfinished channel is idle. */
+  private idle = false;
   private readonly twoInput: boolean;
   recordsIn = 0;
 
@@ -49,6 +53,7 @@ export class InputProcessor {
       const tag = bytes[inp.pos++]!;
       if (tag <= ElementTag.RecordWithTimestamp || tag === ElementTag.KeyedRecord || tag === ElementTag.KeyedRecordWithTimestamp) {
         n++;
+        if (channel.idle) this.activate(channel);
         let keyGroup = -1;
         if (tag >= ElementTag.KeyedRecord) {
           keyGroup = bytes[inp.pos]! | (bytes[inp.pos + 1]! << 8);
@@ -69,32 +74,64 @@ export class InputProcessor {
 
   private event(tag: number, channel: InputChannel): 0 | 1 | 2 {
     switch (tag) {
-      case ElementTag.Watermark:
-        channel.watermark = this.input.readFloat64();
+      case ElementTag.Watermark: {
+        const wm = this.input.readFloat64();
+        if (channel.idle) this.activate(channel);
+        channel.watermark = wm;
+        if (!channel.aligned && wm >= this.inputWatermark[channel.input]!) channel.aligned = true;
         this.updateWatermark(channel.input);
         return 0;
+      }
       case ElementTag.EndOfPartition:
         this.gate.markFinished(channel);
         channel.watermark = MAX_WATERMARK;
+        channel.idle = false;
+        channel.aligned = true;
         this.updateWatermark(channel.input);
+        this.updateStatus();
         return --this.openChannels[channel.input]! === 0 ? channel.input : 0;
       case ElementTag.Idle:
+        if (channel.idle) return 0;
         channel.idle = true;
+        channel.aligned = false;
         this.updateWatermark(channel.input);
+        this.updateStatus();
         return 0;
       case ElementTag.Active:
-        channel.idle = false;
+        if (channel.idle) this.activate(channel);
         return 0;
       default:
         throw new Error(`corrupt input buffer: unknown element tag ${tag}`);
     }
   }
 
+  /** An idle channel is active again; it counts for the watermark once it has caught up. */
+  private activate(channel: InputChannel): void {
+    channel.idle = false;
+    channel.aligned = channel.watermark >= this.inputWatermark[channel.input]!;
+    this.updateStatus();
+  }
+
+  /** Tells the head when the whole input turns idle, or active again. */
+  private updateStatus(): void {
+    let active = false;
+    let idle = false;
+    for (const c of this.gate.channels) {
+      if (c.finished) continue;
+      if (c.idle) idle = true;
+      else active = true;
+    }
+    const now = idle && !active;
+    if (now === this.idle) return;
+    this.idle = now;
+    this.head.processWatermarkStatus?.(now);
+  }
+
   private updateWatermark(input: 1 | 2): void {
     let min = MAX_WATERMARK;
     let live = 0;
     for (const c of this.gate.channels) {
-      if (c.input !== input || c.idle) continue;
+      if (c.input !== input || c.idle || !c.aligned) continue;
       live++;
       if (c.watermark < min) min = c.watermark;
     }

@@ -1,67 +1,93 @@
 /** ProcessFunction and KeyedProcessFunction operators: the user sees the record's context and side outputs. */
 import { AbstractStreamOperator, type Output } from "../stream-operator.ts";
+import type { OperatorContext } from "../operator-context.ts";
 import { closeFunction, openFunction, TimestampedCollector, type FunctionLifecycle } from "../user-function.ts";
-import { MIN_WATERMARK, NO_TIMESTAMP } from "../../../core/stream-element.ts";
-import { engineNow } from "../../../core/clock.ts";
-import { UserError } from "../../../core/errors.ts";
+import { NO_TIMESTAMP } from "../../../core/stream-element.ts";
+import type { InternalTimer, InternalTimerService, Triggerable } from "../timers/internal-timer-service.ts";
+import { createInternalTimerService, NonKeyedTimerService, SimpleTimerService, type TimerServiceLike } from "../timers/simple-timer-service.ts";
 
 export interface ProcessFunctionLike<IN, OUT> extends FunctionLifecycle {
   processElement(value: IN, ctx: ProcessContext, out: TimestampedCollector<OUT>): void;
+  onTimer?(timestamp: number, ctx: ProcessContext, out: TimestampedCollector<OUT>): void;
 }
+
+export type TimeDomain = "EVENT_TIME" | "PROCESSING_TIME";
 
 export type TagRef = string | { id: string };
 
-/** Flink's TimerService as far as this runtime has it: time queries now, timers with event time. */
-export class BasicTimerService {
-  watermark = MIN_WATERMARK;
-  constructor(private readonly operatorName: string) {}
-  currentWatermark(): number {
-    return this.watermark;
-  }
-  currentProcessingTime(): number {
-    return engineNow();
-  }
-  registerEventTimeTimer(): void {
-    throw new UserError(`${this.operatorName}: timers are not supported by this operator yet`);
-  }
-  registerProcessingTimeTimer(): void {
-    throw new UserError(`${this.operatorName}: timers are not supported by this operator yet`);
-  }
-  deleteEventTimeTimer(): void {}
-  deleteProcessingTimeTimer(): void {}
-}
-
-/** The per-record context, reused for every record of one operator. */
+/** The per-record context, reused for every record of one operator; in onTimer also the OnTimerContext. */
 export class ProcessContext {
   ts = NO_TIMESTAMP;
   key: unknown = undefined;
-  constructor(private readonly out: Output, private readonly timers: BasicTimerService) {}
+  domain: TimeDomain | null = null;
+  constructor(private readonly out: Output, private readonly timers: TimerServiceLike) {}
   timestamp(): number | null {
     return this.ts === NO_TIMESTAMP ? null : this.ts;
   }
   output(tag: TagRef, value: unknown): void {
     this.out.collectSide(typeof tag === "string" ? tag : tag.id, value, this.ts);
   }
-  timerService(): BasicTimerService {
+  timerService(): TimerServiceLike {
     return this.timers;
   }
   getCurrentKey(): unknown {
     return this.key;
   }
+  /** In onTimer: the domain of the firing timer. */
+  timeDomain(): TimeDomain | null {
+    return this.domain;
+  }
 }
 
-export class ProcessOperator<IN, OUT> extends AbstractStreamOperator<IN, OUT> {
+/** The timers of one operator: keyed ones fire through `internal`; non-keyed ones refuse registration. */
+export class OperatorTimers {
+  readonly internal: InternalTimerService | null;
+  readonly service: TimerServiceLike;
+  readonly timerCtx: ProcessContext;
+
+  constructor(context: OperatorContext, output: Output, triggerable: Triggerable) {
+    this.internal = createInternalTimerService(context, triggerable);
+    this.service = this.internal ? new SimpleTimerService(this.internal) : new NonKeyedTimerService();
+    this.timerCtx = new ProcessContext(output, this.service);
+  }
+
+  /** Fires due event-time timers (keyed) or records the watermark (non-keyed); the caller forwards it. */
+  advanceWatermark(watermark: number): void {
+    if (this.internal) this.internal.advanceWatermark(watermark);
+    else (this.service as NonKeyedTimerService).watermark = watermark;
+  }
+
+  /** Prepares the OnTimerContext and collector for one timer; returns the timestamp records of onTimer carry. */
+  prepare(timer: InternalTimer, domain: TimeDomain, collector: TimestampedCollector<unknown>): ProcessContext {
+    const ctx = this.timerCtx;
+    ctx.ts = timer.timestamp;
+    ctx.key = timer.key;
+    ctx.domain = domain;
+    collector.timestamp = domain === "EVENT_TIME" ? timer.timestamp : NO_TIMESTAMP;
+    return ctx;
+  }
+
+  dispose(): void {
+    this.internal?.dispose();
+  }
+}
+
+/**
+ * Lifecycle: open creates the timer service (keyed streams only); close disposes it, so no
+ * processing-time timer fires after close.
+ */
+export class ProcessOperator<IN, OUT> extends AbstractStreamOperator<IN, OUT> implements Triggerable {
   protected ctx!: ProcessContext;
   protected collector!: TimestampedCollector<OUT>;
-  protected timers!: BasicTimerService;
+  protected timers!: OperatorTimers;
 
   constructor(protected readonly fn: ProcessFunctionLike<IN, OUT>, private readonly keyedLabel = false) {
     super();
   }
 
   override open(): void | Promise<void> {
-    this.timers = new BasicTimerService(this.context.operatorName);
-    this.ctx = new ProcessContext(this.output, this.timers);
+    this.timers = new OperatorTimers(this.context, this.output, this);
+    this.ctx = new ProcessContext(this.output, this.timers.service);
     this.collector = new TimestampedCollector(this.output);
     return openFunction(this.fn, this.context);
   }
@@ -75,12 +101,27 @@ export class ProcessOperator<IN, OUT> extends AbstractStreamOperator<IN, OUT> {
   }
 
   override processWatermark(timestamp: number): void {
-    this.timers.watermark = timestamp;
+    this.timers.advanceWatermark(timestamp);
     this.output.emitWatermark(timestamp);
   }
 
+  onEventTime(timer: InternalTimer): void {
+    this.invokeOnTimer(timer, "EVENT_TIME");
+  }
+
+  onProcessingTime(timer: InternalTimer): void {
+    this.invokeOnTimer(timer, "PROCESSING_TIME");
+  }
+
   override close(): void | Promise<void> {
+    this.timers?.dispose();
     return closeFunction(this.fn);
+  }
+
+  private invokeOnTimer(timer: InternalTimer, domain: TimeDomain): void {
+    const collector = this.collector as TimestampedCollector<unknown>;
+    const ctx = this.timers.prepare(timer, domain, collector);
+    this.fn.onTimer?.(timer.timestamp, ctx, this.collector);
   }
 
   describe(): string {

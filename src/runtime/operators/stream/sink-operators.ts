@@ -2,7 +2,7 @@
 import { AbstractStreamOperator } from "../stream-operator.ts";
 import type { SinkWriter } from "../sink.ts";
 import { closeFunction, openFunction, type FunctionLifecycle } from "../user-function.ts";
-import { NO_TIMESTAMP } from "../../../core/stream-element.ts";
+import { NO_TIMESTAMP, Watermark } from "../../../core/stream-element.ts";
 
 export class SinkOperator<T> extends AbstractStreamOperator<T, never> {
   constructor(private readonly writer: SinkWriter<T>) {
@@ -29,6 +29,8 @@ export class SinkOperator<T> extends AbstractStreamOperator<T, never> {
 export interface SinkFunctionLike<T> extends FunctionLifecycle {
   invoke(value: T, context: { timestamp(): number | null; currentWatermark(): number }): void;
   finish?(): void | Promise<void>;
+  /** Flink's SinkFunction.writeWatermark: each watermark that reaches the sink. */
+  writeWatermark?(watermark: Watermark): void;
 }
 
 /** addSink(fn): calls invoke per record with a small context. */
@@ -51,6 +53,7 @@ export class SinkFunctionOperator<T> extends AbstractStreamOperator<T, never> {
   }
   override processWatermark(timestamp: number): void {
     this.watermark = timestamp;
+    this.fn.writeWatermark?.(new Watermark(timestamp));
   }
   override endInput(): void | Promise<void> {
     return this.fn.finish?.();
