@@ -1,15 +1,10 @@
 /** Base classes for process functions, as in Flink: rich functions with processElement and onTimer. */
 import { AbstractRichFunction, type Collector } from "../functions.ts";
 import type { OutputTag } from "../output-tag.ts";
+import type { TimerServiceLike } from "../../runtime/operators/timers/simple-timer-service.ts";
 
-export interface TimerService {
-  currentWatermark(): number;
-  currentProcessingTime(): number;
-  registerEventTimeTimer(time: number): void;
-  registerProcessingTimeTimer(time: number): void;
-  deleteEventTimeTimer(time: number): void;
-  deleteProcessingTimeTimer(time: number): void;
-}
+/** Flink's TimerService: the runtime's interface, under the API's name. */
+export type TimerService = TimerServiceLike;
 
 export interface ProcessFunctionContext {
   timestamp(): number | null;
