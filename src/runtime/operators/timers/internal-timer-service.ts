@@ -139,28 +139,25 @@ export class InternalTimerService {
   /** Fires, in timestamp order, every event-time timer at or before `watermark` (timers registered meanwhile included). */
   advanceWatermark(watermark: number): void {
     this.watermark = watermark;
-    const queue = this.eventTimeTimers;
-    let next = queue.peek();
-    while (next !== undefined && next.timestamp <= watermark) {
-      queue.poll();
-      this.keyContext.setCurrentKeyInGroup(next.key, next.keyGroup);
-      this.triggerable.onEventTime(next);
-      next = queue.peek();
-    }
+    this.fireUpTo(this.eventTimeTimers, watermark, (t) => this.triggerable.onEventTime(t));
   }
 
   /** Fires, in timestamp order, every processing-time timer at or before `time`; then waits for the next one. */
   onProcessingTime(time: number): void {
     if (this.disposed) return;
-    const queue = this.processingTimeTimers;
+    this.fireUpTo(this.processingTimeTimers, time, (t) => this.triggerable.onProcessingTime(t));
+    this.reschedule();
+  }
+
+  /** Polls `queue` while its head is due at `time`, making each timer's key current before firing it. */
+  private fireUpTo(queue: TimerQueue, time: number, fire: (timer: InternalTimer) => void): void {
     let next = queue.peek();
     while (next !== undefined && next.timestamp <= time) {
       queue.poll();
       this.keyContext.setCurrentKeyInGroup(next.key, next.keyGroup);
-      this.triggerable.onProcessingTime(next);
+      fire(next);
       next = queue.peek();
     }
-    this.reschedule();
   }
 
   snapshot(): TimersSnapshot {
