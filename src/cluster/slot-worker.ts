@@ -10,12 +10,18 @@ import { capturePlan } from "./plan-capture.ts";
 import { firstDifference } from "../graph/job-graph-generator.ts";
 import { serializeError, UserError } from "../core/errors.ts";
 import type { FromSlot, JobSpec, ToSlot } from "./slot-protocol.ts";
+import { ConfigKeys, Configuration } from "../core/config.ts";
+import { MemoryManager } from "../memory/memory-manager.ts";
+import { IOManager } from "../io/io-manager.ts";
+import { slotManagedMemoryBytes } from "../runtime/operators/operator-memory.ts";
 
 declare const self: Worker;
 
 interface JobState {
   userCode: Promise<UserCodeTable>;
   tasks: Set<Task>;
+  /** Created with the job's first task in this slot, from its configuration. */
+  memory?: { manager: MemoryManager; io: IOManager };
 }
 
 let slot = -1;
@@ -53,9 +59,12 @@ async function deploy(m: Extract<ToSlot, { t: "deploy" }>): Promise<void> {
     post({ t: "state", jobId: dep.jobId, vertexId: dep.vertexId, subtask: dep.subtaskIndex, state: "FAILED", error: serializeError(e), in: 0, out: 0 });
     return;
   }
+  job.memory ??= jobMemory(new Configuration(dep.config));
   const host: TaskHost = {
     net,
     userCode,
+    memory: job.memory.manager,
+    io: job.memory.io,
     reportState: (task, state, error, accumulators) =>
       post({ t: "state", jobId: dep.jobId, vertexId: dep.vertexId, subtask: dep.subtaskIndex, state, error, accumulators, in: task.recordsIn, out: task.recordsOut }),
     sendToClient: (jobId, channel, payload) => post({ t: "client", jobId, channel, payload }),
@@ -64,6 +73,14 @@ async function deploy(m: Extract<ToSlot, { t: "deploy" }>): Promise<void> {
   job.tasks.add(task);
   await task.run();
   job.tasks.delete(task);
+}
+
+/** The job's share of this TaskManager's managed memory (one slot's worth) and its spill folders. */
+function jobMemory(config: Configuration): { manager: MemoryManager; io: IOManager } {
+  const slots = config.getInt(ConfigKeys.numberOfTaskSlots, 1);
+  const dirs = IOManager.parseDirs(config.getString(ConfigKeys.ioTmpDirs));
+  IOManager.cleanStale(dirs);
+  return { manager: new MemoryManager(slotManagedMemoryBytes(config, slots)), io: new IOManager(dirs) };
 }
 
 function reportMetrics(): void {
@@ -93,6 +110,7 @@ self.onmessage = (e: MessageEvent<ToSlot>) => {
       for (const task of jobs.get(m.jobId)?.tasks ?? []) task.cancel();
       break;
     case "release":
+      jobs.get(m.jobId)?.memory?.io.close();
       jobs.delete(m.jobId);
       net.releaseJob(m.jobId);
       break;

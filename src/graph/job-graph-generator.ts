@@ -73,8 +73,10 @@ export function generateJobGraph(graph: StreamGraph, opts: JobGraphOptions): Tra
       outputType: m.transformation.outputType?.toString() ?? "GENERIC",
       chainedOutputs: [],
       networkOutputs: [],
+      ...(m.transformation.props.managedMemoryWeight ? { managedMemoryWeight: m.transformation.props.managedMemoryWeight } : {}),
     }));
   }
+  assignManagedMemoryFractions(vertices);
 
   const edges: JobEdge[] = [];
   const edgeCode: EdgeUserCode[] = [];
@@ -175,4 +177,15 @@ export function firstDifference(client: JobGraph, replayed: JobGraph): string {
     if (facet) return `operator '${x.name}' has ${facet} ${String(x.facets[facet])} in the client and ${String(y.facets[facet])} in the replay`;
   }
   return "the edges between operators differ";
+}
+
+/**
+ * Splits a slot's managed memory among the operators that asked for it, by weight. Every slot
+ * may hold one subtask of each vertex (one slot-sharing group), so the shares are of the whole job.
+ */
+function assignManagedMemoryFractions(vertices: JobVertex[]): void {
+  let total = 0;
+  for (const v of vertices) for (const o of v.operators) total += o.managedMemoryWeight ?? 0;
+  if (total === 0) return;
+  for (const v of vertices) for (const o of v.operators) if (o.managedMemoryWeight) o.managedMemoryFraction = o.managedMemoryWeight / total;
 }

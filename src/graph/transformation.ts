@@ -29,6 +29,8 @@ export interface TransformationProps {
   parallelism?: number;
   /** The source ends by itself. */
   bounded?: boolean;
+  /** Operators that sort, hash or cache in managed memory declare a weight; the slot's budget is split by weight. */
+  managedMemoryWeight?: number;
 }
 
 export class Transformation {

@@ -12,6 +12,7 @@ import type { JobEdge, JobGraph, JobVertex } from "../jobgraph/job-graph.ts";
 import type { ExecutionState, ProducerRef, TaskDeployment } from "../tasks/task-deployment.ts";
 import { isTerminal } from "../tasks/task-deployment.ts";
 import { InternalError } from "../../core/errors.ts";
+import { ConfigKeys } from "../../core/config.ts";
 
 export type JobStatus = "CREATED" | "RUNNING" | "FAILING" | "FAILED" | "CANCELLING" | "CANCELED" | "FINISHED";
 
@@ -122,7 +123,7 @@ export class ExecutionGraph {
           consumers: this.consumersOf(edge, e.subtask),
         };
       }),
-      config: this.config,
+      config: { ...this.config, [ConfigKeys.numberOfTaskSlots]: String(this.numSlots) },
     };
   }
 

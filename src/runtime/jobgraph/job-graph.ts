@@ -51,6 +51,9 @@ export interface ChainedOperator {
   chainedOutputs: { operator: number; tag?: string }[];
   /** Outputs leaving the chain: edge ids, with an optional side-output tag. */
   networkOutputs: { edge: number; tag?: string }[];
+  /** Operators that sort, hash or cache: their weight, and their share of the slot's managed memory (set by the generator). */
+  managedMemoryWeight?: number;
+  managedMemoryFraction?: number;
 }
 
 export interface JobEdge {

@@ -2,6 +2,8 @@
 import type { Configuration } from "../../core/config.ts";
 import type { Accumulator } from "../../core/accumulators.ts";
 import type { KeyedStateBackend } from "../state/keyed-state-backend.ts";
+import type { MemoryManager } from "../../memory/memory-manager.ts";
+import type { IOManager } from "../../io/io-manager.ts";
 
 export interface OperatorContext {
   readonly operatorId: number;
@@ -20,6 +22,16 @@ export interface OperatorContext {
   executeInMailbox(action: () => void | Promise<void>): void;
   /** Sends data to the client that submitted the job (collect and print sinks). */
   sendToClient(channel: string, payload: unknown): void;
+  /** Managed memory and spill files; absent outside a cluster (see memoryOf in operator-memory.ts). */
+  readonly memory?: OperatorMemory;
+}
+
+/** The slot's managed memory and spill files, and this operator's share of the memory. */
+export interface OperatorMemory {
+  readonly manager: MemoryManager;
+  readonly io: IOManager;
+  /** The share of the manager's pages this operator may allocate; 0 when it declared no need. */
+  readonly fraction: number;
 }
 
 export interface KeyedContext {

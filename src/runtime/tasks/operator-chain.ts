@@ -15,6 +15,8 @@ import { createChannelSelector } from "../network/channel-selector.ts";
 import { KeyedStateBackend } from "../state/keyed-state-backend.ts";
 import { KeyGroupRange, assignToKeyGroup } from "../../types/key-group.ts";
 import { Configuration } from "../../core/config.ts";
+import type { MemoryManager } from "../../memory/memory-manager.ts";
+import type { IOManager } from "../../io/io-manager.ts";
 import type { Accumulator } from "../../core/accumulators.ts";
 import { engineNow } from "../../core/clock.ts";
 
@@ -25,6 +27,9 @@ export interface ChainServices {
   executeInMailbox(action: () => void | Promise<void>): void;
   sendToClient(channel: string, payload: unknown): void;
   onWriterAvailable(): void;
+  /** The job's managed memory and spill files in this slot. */
+  memory: MemoryManager;
+  io: IOManager;
 }
 
 export interface OperatorChain {
@@ -101,6 +106,7 @@ export function buildOperatorChain(dep: TaskDeployment, s: ChainServices): Opera
       getAccumulator: (name) => s.accumulators.get(name),
       executeInMailbox: s.executeInMailbox,
       sendToClient: s.sendToClient,
+      memory: { manager: s.memory, io: s.io, fraction: desc.managedMemoryFraction ?? 0 },
     };
     operators[i]!.setup(context, output);
     if (i === 0) headKeyed = keyed;

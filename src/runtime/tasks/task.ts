@@ -19,12 +19,17 @@ import { SourceOperator } from "../operators/source-operator.ts";
 import { isTwoInput, type AnyOperator } from "../operators/stream-operator.ts";
 import { snapshotAccumulator, type Accumulator, type AccumulatorSnapshot } from "../../core/accumulators.ts";
 import { serializeError, UserCodeError, type SerializedError } from "../../core/errors.ts";
+import type { MemoryManager } from "../../memory/memory-manager.ts";
+import type { IOManager } from "../../io/io-manager.ts";
 
 export interface TaskHost {
   net: NetworkEnvironment;
   userCode: UserCodeTable;
   reportState(task: Task, state: ExecutionState, error?: SerializedError, accumulators?: Record<string, AccumulatorSnapshot>): void;
   sendToClient(jobId: string, channel: string, payload: unknown): void;
+  /** The job's managed memory and spill files in this slot. */
+  memory: MemoryManager;
+  io: IOManager;
 }
 
 /** How many records a source may emit before the loop checks mail and backpressure. */
@@ -82,6 +87,8 @@ export class Task {
         executeInMailbox: (a) => this.executeInMailbox(a),
         sendToClient: (channel, payload) => this.host.sendToClient(this.deployment.jobId, channel, payload),
         onWriterAvailable: () => this.signal.notify(),
+        memory: this.host.memory,
+        io: this.host.io,
       });
       this.connectInputs();
       const ops = this.chain.operators;
@@ -108,6 +115,7 @@ export class Task {
     } finally {
       this.gate?.close();
       for (const b of this.chain?.backends ?? []) b.dispose();
+      for (const o of this.deployment.operators) this.host.memory.releaseAll(`${o.name} (${this.deployment.subtaskIndex + 1}/${this.deployment.parallelism})`);
     }
   }
 
