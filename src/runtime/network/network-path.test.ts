@@ -9,6 +9,7 @@ import { RecordWriter } from "./record-writer.ts";
 import { InputChannel, InputGate, INITIAL_CREDITS } from "./input-gate.ts";
 import { createChannelSelector } from "./channel-selector.ts";
 import { BUFFER_SIZE } from "./buffer.ts";
+import { IOManager } from "../../io/io-manager.ts";
 import { InputProcessor } from "../tasks/input-processor.ts";
 import type { StreamOperator } from "../operators/stream-operator.ts";
 import type { PartitionerKind } from "../jobgraph/job-graph.ts";
@@ -228,5 +229,31 @@ describe("credit-based flow control", () => {
     emitFlushed(w, 0, 20);
     expect(sub.backlog).toBe(20);
     expect(w.isAvailable()).toBe(true);
+  });
+
+  test("a blocking subpartition over its memory budget spills, then delivers everything in order and removes the file", () => {
+    const net = new NetworkEnvironment(0);
+    const io = new IOManager();
+    const spill = { io, budget: { bytes: 3 * BUFFER_SIZE } };
+    const key = channelKey("j", 4, 0, 0);
+    const sub = new ResultSubpartition(net, key, 0, true, () => {}, spill);
+    const w = new RecordWriter(net, [sub], createChannelSelector({ kind: "forward", maxParallelism: 128 }, 1, 0), TUPLE);
+    emitFlushed(w, 0, 20);
+    w.finish();
+    expect(sub.backlog).toBe(21);
+    expect(sub.spilledBytes).toBeGreaterThan(0);
+    expect(io.bytesOnDisk()).toBe(sub.spilledBytes);
+    // the consumer is deployed later and reads it all
+    const gate = new InputGate(() => {});
+    gate.add(new InputChannel(net, gate, key, 0, 1, TUPLE));
+    const head = new Collector();
+    const processor = new InputProcessor(gate, head);
+    gate.channels[0]!.open();
+    for (let next = gate.poll(); next; next = gate.poll()) processor.process(next.channel, next.buffer);
+    expect(head.records.map((r) => (r.value as Rec)[1])).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(gate.allFinished()).toBe(true);
+    expect(io.bytesOnDisk()).toBe(0);
+    expect(spill.budget.bytes).toBe(3 * BUFFER_SIZE);
+    io.close();
   });
 });
