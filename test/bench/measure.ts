@@ -1,5 +1,6 @@
 /** Runs a command as a child process and reports its wall time, peak RSS (sampled from /proc) and stdout. */
-import { resolve } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dir, "../..");
 
@@ -33,3 +34,14 @@ export function netRuntime(stdout: string): number {
 
 export const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
 export const rate = (n: number, ms: number) => `${((n / ms) * 1000 / 1e6).toFixed(2)} M/s`;
+
+/** Replaces the text between `<!-- name:begin -->` and `<!-- name:end -->` in BENCHMARKS.md (appends the section if missing). */
+export function writeSection(name: string, text: string): void {
+  const path = join(ROOT, "BENCHMARKS.md");
+  const begin = `<!-- ${name}:begin -->`;
+  const end = `<!-- ${name}:end -->`;
+  const doc = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
+  const at = doc.indexOf(begin);
+  const to = doc.indexOf(end);
+  writeFileSync(path, at >= 0 && to > at ? doc.slice(0, at + begin.length) + "\n" + text + "\n" + doc.slice(to) : `${doc}\n${begin}\n${text}\n${end}\n`);
+}

@@ -1,93 +1,25 @@
 /**
- * `npm run bench`: word count (streaming and batch) over ~200 MB of generated text at p=1 and
- * p=2 beside a hand-written single-threaded Bun loop, and a keyed exchange alone. Prints the
- * table and writes it into BENCHMARKS.md between the word-count markers.
+ * `npm run bench`: runs every benchmark suite in turn; each prints its table beside its peers
+ * and writes it into its own section of BENCHMARKS.md. `npm run bench -- nexmark sort` runs
+ * only the suites named.
  */
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
-import { join } from "node:path";
-import { wordsFile } from "./data-gen.ts";
-import { measure, netRuntime, mb, rate, ROOT } from "./measure.ts";
+const SUITES: Record<string, string> = {
+  "word-count": "test/bench/word-count.ts",
+  nexmark: "test/bench/nexmark.ts",
+  sort: "test/bench/external-sort.ts",
+  duckdb: "test/bench/duckdb.ts",
+};
 
-const bun = process.execPath;
-const megabytes = Number(process.env.BENCH_MB ?? 200);
-const file = wordsFile(megabytes);
-const cores = navigator.hardwareConcurrency;
-
-/** This VM's speed drifts by 20-30% from minute to minute: every row is the best of ROUNDS runs. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-async function best(cmd: string[], time: (stdout: string) => number): Promise<{ ms: number; rss: number; stdout: string }> {
-  let out = { ms: Infinity, rss: 0, stdout: "" };
-  for (let i = 0; i < ROUNDS; i++) {
-    const r = await measure(cmd);
-    const ms = time(r.stdout);
-    out = { ms: Math.min(out.ms, ms), rss: Math.max(out.rss, r.peakRss), stdout: r.stdout };
+const wanted = process.argv.slice(2);
+for (const name of wanted) if (!(name in SUITES)) throw new Error(`unknown benchmark suite '${name}'; known: ${Object.keys(SUITES).join(", ")}`);
+for (const [name, file] of Object.entries(SUITES)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  if (!(await Bun.file(file).exists())) {
+    console.log(`== ${name}: ${file} is missing, skipped`);
+    continue;
   }
-  return out;
+  console.log(`== ${name}`);
+  const proc = Bun.spawn([process.execPath, file], { stdout: "inherit", stderr: "inherit", env: process.env });
+  const code = await proc.exited;
+  if (code !== 0) throw new Error(`benchmark suite ${name} failed with exit code ${code}`);
 }
-
-const hand = await best([bun, "test/bench/hand-word-count.ts", file], (o) => Number(/ms=(\d+)/.exec(o)![1]));
-const words = Number(/words=(\d+)/.exec(hand.stdout)![1]);
-const handMs = hand.ms;
-
-interface Row {
-  work: string;
-  runner: string;
-  p: number | string;
-  ms: number;
-  records: number;
-  rss: number;
-}
-const rows: Row[] = [{ work: `word count ${megabytes} MB`, runner: "hand loop (split + Map), 1 thread", p: 1, ms: handMs, records: words, rss: hand.rss }];
-
-for (const [label, job] of [
-  ["streaming", "jobs/bench/streaming-word-count-discard.ts"],
-  ["batch (DataSet)", "jobs/bench/batch-word-count-discard.ts"],
-] as const)
-  for (const p of [1, 2]) {
-    const r = await best([bun, "cli.ts", "run", "-p", String(p), job, file], netRuntime);
-    rows.push({ work: `word count ${megabytes} MB`, runner: `flinkts ${label}`, p, ms: r.ms, records: words, rss: r.rss });
-  }
-
-const exchangeRecords = 20_000_000;
-for (const p of [1, 2]) {
-  const r = await best([bun, "cli.ts", "run", "-p", String(p), "jobs/bench/keyed-exchange.ts", String(exchangeRecords)], netRuntime);
-  rows.push({ work: "keyed exchange (keyBy, LONG)", runner: "flinkts streaming", p, ms: r.ms, records: exchangeRecords, rss: r.rss });
-}
-
-const header = "| work | runner | p | time | records/s | records/s per core | vs hand loop | peak RSS | spilled |";
-const lines = [header, "|---|---|---|---|---|---|---|---|---|"];
-for (const r of rows) {
-  const perCore = (r.records / r.ms) * 1000 / Number(r.p);
-  const vsHand = r.work.startsWith("word count") ? `${((handMs / r.ms) * 100).toFixed(0)}%` : "";
-  lines.push(`| ${r.work} | ${r.runner} | ${r.p} | ${(r.ms / 1000).toFixed(2)} s | ${rate(r.records, r.ms)} | ${(perCore / 1e6).toFixed(2)} M/s | ${vsHand} | ${mb(r.rss)} | 0 B |`);
-}
-const find = (runner: string, p: number) => rows.find((r) => r.runner === runner && r.p === p)!;
-const scaling = (runner: string) => (find(runner, 1).ms / find(runner, 2).ms).toFixed(2);
-const table = [
-  `Run ${new Date().toISOString().slice(0, 10)} on ${cores} cores, Bun ${Bun.version}; ${words.toLocaleString("en")} words; each row the best of ${ROUNDS} runs.`,
-  "",
-  ...lines,
-  "",
-  `Scaling p=2 / p=1: streaming ${scaling("flinkts streaming")}x, batch ${scaling("flinkts batch (DataSet)")}x.`,
-].join("\n");
-console.log(table);
-
-// the micro benchmarks of the layers the word count runs on
-const serializers = (await measure([bun, "test/bench/serializer-bench.ts"])).stdout.trim();
-const state = (await measure([bun, "test/bench/state-bench.ts"])).stdout.trim();
-console.log(serializers + "\n\n" + state);
-
-/** Replaces the text between `<!-- name:begin -->` and `<!-- name:end -->` in BENCHMARKS.md (appends the section if missing). */
-function writeSection(name: string, text: string): void {
-  const path = join(ROOT, "BENCHMARKS.md");
-  const begin = `<!-- ${name}:begin -->`;
-  const end = `<!-- ${name}:end -->`;
-  const doc = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
-  const at = doc.indexOf(begin);
-  const to = doc.indexOf(end);
-  writeFileSync(path, at >= 0 && to > at ? doc.slice(0, at + begin.length) + "\n" + text + "\n" + doc.slice(to) : `${doc}\n${begin}\n${text}\n${end}\n`);
-}
-
-writeSection("word-count", table);
-writeSection("serializers", serializers);
-writeSection("keyed-state", state);
