@@ -1,5 +1,5 @@
 /** Generates benchmark inputs once (cached under test/bench/data): text of Zipf-distributed words. */
-import { existsSync, mkdirSync, openSync, writeSync, closeSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, openSync, writeSync, closeSync, statSync, renameSync } from "node:fs";
 import { join } from "node:path";
 
 export const DATA_DIR = join(import.meta.dir, "data");
@@ -47,4 +47,30 @@ export function wordsFile(megabytes: number): string {
   }
   closeSync(fd);
   return path;
+}
+
+/**
+ * Two CSV tables for the join and group-by benchmarks (cached): orders(okey, custkey, prio) with
+ * `orders` rows and keys 0..orders-1 shuffled, and lineitem(okey, qty, price) with `lineitems`
+ * rows whose okey is uniform over the orders.
+ */
+export function joinTables(orders: number, lineitems: number): { orders: string; lineitem: string } {
+  mkdirSync(DATA_DIR, { recursive: true });
+  const ordersPath = join(DATA_DIR, `orders-${orders}.csv`);
+  const lineitemPath = join(DATA_DIR, `lineitem-${lineitems}-${orders}.csv`);
+  const rand = prng(7);
+  const writeTable = (path: string, rows: number, row: (i: number) => string) => {
+    if (existsSync(path)) return;
+    const fd = openSync(path + ".tmp", "w");
+    for (let i = 0; i < rows; i += 100_000) {
+      let chunk = "";
+      for (let j = i; j < Math.min(rows, i + 100_000); j++) chunk += row(j);
+      writeSync(fd, chunk);
+    }
+    closeSync(fd);
+    renameSync(path + ".tmp", path);
+  };
+  writeTable(ordersPath, orders, (i) => `${i},${Math.floor(rand() * (orders / 10))},${1 + Math.floor(rand() * 5)}\n`);
+  writeTable(lineitemPath, lineitems, () => `${Math.floor(rand() * orders)},${1 + Math.floor(rand() * 50)},${(rand() * 1000).toFixed(2)}\n`);
+  return { orders: ordersPath, lineitem: lineitemPath };
 }
