@@ -2,6 +2,9 @@
 export { StreamExecutionEnvironment, type RuntimeExecutionMode, type CsvReadOptions } from "./api/stream-execution-environment.ts";
 export { DataStream, SingleOutputStreamOperator, DataStreamSink } from "./api/datastream/data-stream.ts";
 export { KeyedStream } from "./api/datastream/keyed-stream.ts";
+export { WindowedStream } from "./api/datastream/windowed-stream.ts";
+export { AllWindowedStream } from "./api/datastream/all-windowed-stream.ts";
+export * from "./api/windowing/index.ts";
 export { ConnectedStreams, type CoMapFunction, type CoFlatMapFunction } from "./api/datastream/connected-streams.ts";
 export {
   ProcessFunction,
@@ -66,3 +69,7 @@ export type { OutputFormat } from "./api/dataset/output-format.ts";
 export type { MapPartitionFunction, GroupReduceFunction, GroupCombineFunction } from "./api/functions.ts";
 export { RichGroupCombineFunction } from "./api/dataset/rich-group-combine-function.ts";
 export { WatermarkStrategy, type WatermarkGenerator, type WatermarkOutput, type TimestampAssigner } from "./api/watermark-strategy.ts";
+export { NexmarkSource, NexmarkGenerator, type NexmarkSourceOptions, type NexmarkEvent, type Person, type Auction, type Bid } from "./connectors/nexmark/index.ts";
+export { JoinedStreams, RichJoinFunction, RichFlatJoinFunction, type JoinFunction, type FlatJoinFunction } from "./api/datastream/joined-streams.ts";
+export { CoGroupedStreams, RichCoGroupFunction, type CoGroupFunction } from "./api/datastream/co-grouped-streams.ts";
+export { IntervalJoin, IntervalJoined, ProcessJoinFunction, type ProcessJoinFunctionContext } from "./api/datastream/interval-join.ts";

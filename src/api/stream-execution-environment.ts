@@ -113,9 +113,9 @@ export class StreamExecutionEnvironment extends EnvironmentBase {
   addSource<T>(source: SourceFunctionLike<T> | { createReader?: unknown }, nameOrType?: string | TypeInformation<T>, type?: TypeInformation<T>): SingleOutputStreamOperator<T> {
     const name = typeof nameOrType === "string" ? nameOrType : "Custom Source";
     const outType = typeof nameOrType === "object" ? nameOrType : type;
-    const asSplit = source as unknown as { toSplitSource?: () => SplitSource<T>; parallel?: boolean; bounded?: boolean };
+    const asSplit = source as unknown as { toSplitSource?: () => SplitSource<T>; parallel?: boolean; bounded?: boolean; type?: TypeInformation<T> };
     if (typeof asSplit.toSplitSource === "function")
-      return this.sourceFrom({ name, create: () => asSplit.toSplitSource!(), type: outType, parallel: asSplit.parallel ?? true, bounded: asSplit.bounded ?? true });
+      return this.sourceFrom({ name, create: () => asSplit.toSplitSource!(), type: outType ?? asSplit.type, parallel: asSplit.parallel ?? true, bounded: asSplit.bounded ?? true });
     const fn = source as SourceFunctionLike<T>;
     if (typeof fn.run !== "function") throw new InvalidProgramError(`addSource '${name}': expected a SourceFunction with run(ctx) and cancel()`);
     const parallel = isParallelSource(fn);

@@ -1,5 +1,5 @@
 /**
- * Makes `import ... from "flinkts"` resolve to this engine in any folder, with or without
+ * Makes `import ... from "flinkts"` (and "flinkts/testing") resolve to this engine in any folder, with or without
  * node_modules, under bun and inside the compiled binary. Must run in every thread that loads
  * job code (Bun plugins are per thread).
  */
@@ -14,6 +14,8 @@ export function registerFlinktsModule(): void {
     name: "flinkts",
     setup(build) {
       build.module("flinkts", () => ({ exports: flinkts as Record<string, unknown>, loader: "object" }));
+      // Loaded on first import only: most jobs do not use it. A static specifier, so the compiled binary bundles it.
+      build.module("flinkts/testing", async () => ({ exports: (await import("../libs/testing/index.ts")) as Record<string, unknown>, loader: "object" }));
     },
   });
 }

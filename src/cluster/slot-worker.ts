@@ -13,6 +13,7 @@ import type { FromSlot, JobSpec, ToSlot } from "./slot-protocol.ts";
 import { ConfigKeys, Configuration } from "../core/config.ts";
 import { MemoryManager } from "../memory/memory-manager.ts";
 import { IOManager } from "../io/io-manager.ts";
+import type { BlockingSpill } from "../runtime/network/result-subpartition.ts";
 import { slotManagedMemoryBytes } from "../runtime/operators/operator-memory.ts";
 
 declare const self: Worker;
@@ -21,7 +22,13 @@ interface JobState {
   userCode: Promise<UserCodeTable>;
   tasks: Set<Task>;
   /** Created with the job's first task in this slot, from its configuration. */
-  memory?: { manager: MemoryManager; io: IOManager };
+  memory?: JobMemory;
+}
+
+interface JobMemory {
+  manager: MemoryManager;
+  io: IOManager;
+  blockingSpill: BlockingSpill;
 }
 
 let slot = -1;
@@ -65,6 +72,7 @@ async function deploy(m: Extract<ToSlot, { t: "deploy" }>): Promise<void> {
     userCode,
     memory: job.memory.manager,
     io: job.memory.io,
+    blockingSpill: job.memory.blockingSpill,
     reportState: (task, state, error, accumulators) =>
       post({ t: "state", jobId: dep.jobId, vertexId: dep.vertexId, subtask: dep.subtaskIndex, state, error, accumulators, in: task.recordsIn, out: task.recordsOut }),
     sendToClient: (jobId, channel, payload) => post({ t: "client", jobId, channel, payload }),
@@ -75,12 +83,17 @@ async function deploy(m: Extract<ToSlot, { t: "deploy" }>): Promise<void> {
   job.tasks.delete(task);
 }
 
-/** The job's share of this TaskManager's managed memory (one slot's worth) and its spill folders. */
-function jobMemory(config: Configuration): { manager: MemoryManager; io: IOManager } {
+/**
+ * The job's share of this TaskManager's managed memory (one slot's worth) and its spill folders.
+ * Blocking results may hold a quarter of the slot's managed memory besides, then spill.
+ */
+function jobMemory(config: Configuration): JobMemory {
   const slots = config.getInt(ConfigKeys.numberOfTaskSlots, 1);
   const dirs = IOManager.parseDirs(config.getString(ConfigKeys.ioTmpDirs));
   IOManager.cleanStale(dirs);
-  return { manager: new MemoryManager(slotManagedMemoryBytes(config, slots)), io: new IOManager(dirs) };
+  const bytes = slotManagedMemoryBytes(config, slots);
+  const io = new IOManager(dirs);
+  return { manager: new MemoryManager(bytes), io, blockingSpill: { io, budget: { bytes: Math.floor(bytes / 4) } } };
 }
 
 function reportMetrics(): void {

@@ -19,6 +19,15 @@ import type { OutputTag } from "../output-tag.ts";
 import type { ProcessFunction } from "./process-functions.ts";
 import type { KeyedStream } from "./keyed-stream.ts";
 import { ConnectedStreams } from "./connected-streams.ts";
+import { JoinedStreams } from "./joined-streams.ts";
+import { CoGroupedStreams } from "./co-grouped-streams.ts";
+import { AllWindowedStream } from "./all-windowed-stream.ts";
+import type { Window } from "../../runtime/operators/window/windows.ts";
+import { GlobalWindows, type WindowAssigner } from "../../runtime/operators/window/window-assigner.ts";
+import { CountTrigger, PurgingTrigger } from "../../runtime/operators/window/triggers.ts";
+import { CountEvictor } from "../../runtime/operators/window/evictors.ts";
+import { SlidingEventTimeWindows, TumblingEventTimeWindows } from "../../runtime/operators/window/time-window-assigners.ts";
+import type { Duration } from "../../runtime/operators/window/duration.ts";
 
 export type WriteMode = "NO_OVERWRITE" | "OVERWRITE";
 
@@ -96,8 +105,38 @@ export class DataStream<T> {
     return new DataStream<T>(this.environment, t);
   }
 
+  /** A window join with `other`: .where(k).equalTo(k).window(assigner).apply(joinFn). */
+  join<U>(other: DataStream<U>): JoinedStreams<T, U> {
+    return new JoinedStreams(this, other);
+  }
+
+  /** A window coGroup with `other`: .where(k).equalTo(k).window(assigner).apply(coGroupFn). */
+  coGroup<U>(other: DataStream<U>): CoGroupedStreams<T, U> {
+    return new CoGroupedStreams(this, other);
+  }
+
   connect<U>(other: DataStream<U>): ConnectedStreams<T, U> {
     return new ConnectedStreams<T, U>(this.environment, this, other);
+  }
+
+  // ---- windows over the whole stream (one subtask) ----
+
+  /** Groups all elements into windows of `assigner`; the window operator runs at parallelism 1. */
+  windowAll<W extends Window>(assigner: WindowAssigner<T, W>): AllWindowedStream<T, W> {
+    return new AllWindowedStream<T, W>(this, assigner);
+  }
+
+  /** Windows of `size` elements; with `slide`, the last `size` elements every `slide` elements. */
+  countWindowAll(size: number, slide?: number): AllWindowedStream<T, Window> {
+    const w = this.windowAll<Window>(GlobalWindows.create() as WindowAssigner<T, Window>);
+    if (slide === undefined) return w.trigger(PurgingTrigger.of(CountTrigger.of(size)));
+    return w.evictor(CountEvictor.of(size)).trigger(CountTrigger.of(slide));
+  }
+
+  /** Tumbling (or, with `slide`, sliding) event-time windows over the whole stream. */
+  timeWindowAll(size: Duration, slide?: Duration): AllWindowedStream<T, Window> {
+    const assigner = slide === undefined ? TumblingEventTimeWindows.of(size) : SlidingEventTimeWindows.of(size, slide);
+    return this.windowAll<Window>(assigner as WindowAssigner<T, Window>);
   }
 
   // ---- partitioning ----

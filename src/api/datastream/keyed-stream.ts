@@ -9,7 +9,15 @@ import { fn, type ReduceFunction } from "../functions.ts";
 import { aggregationReducer, type AggregationKind } from "../aggregations.ts";
 import type { FieldRef } from "../keys.ts";
 import type { KeyedProcessFunction } from "./process-functions.ts";
+import { IntervalJoin } from "./interval-join.ts";
 import { InvalidProgramError } from "../../core/errors.ts";
+import { WindowedStream } from "./windowed-stream.ts";
+import type { Window } from "../../runtime/operators/window/windows.ts";
+import { GlobalWindows, type WindowAssigner } from "../../runtime/operators/window/window-assigner.ts";
+import { CountTrigger, PurgingTrigger } from "../../runtime/operators/window/triggers.ts";
+import { CountEvictor } from "../../runtime/operators/window/evictors.ts";
+import { SlidingEventTimeWindows, TumblingEventTimeWindows } from "../../runtime/operators/window/time-window-assigners.ts";
+import type { Duration } from "../../runtime/operators/window/duration.ts";
 
 export class KeyedStream<T, K = unknown> extends DataStream<T> {
   override readonly keySelector: (value: T) => unknown;
@@ -45,9 +53,32 @@ export class KeyedStream<T, K = unknown> extends DataStream<T> {
     return this.aggregate("maxBy", field);
   }
 
+  /** An interval join with another keyed stream: .between(lower, upper).process(fn), in event time. */
+  intervalJoin<T2>(other: KeyedStream<T2, K>): IntervalJoin<T, T2, K> {
+    return new IntervalJoin(this, other);
+  }
+
   override process<O>(processFunction: KeyedProcessFunction<K, T, O> | any, type?: TypeInformation<O>): SingleOutputStreamOperator<O> {
     if (typeof processFunction?.processElement !== "function") throw new InvalidProgramError("process(): expected a KeyedProcessFunction with processElement(value, ctx, out)");
     return this.transform("KeyedProcess", "keyed-process", type, () => new ProcessOperator(processFunction, true));
+  }
+
+  /** Groups each key's elements into windows of `assigner`. */
+  window<W extends Window>(assigner: WindowAssigner<T, W>): WindowedStream<T, K, W> {
+    return new WindowedStream<T, K, W>(this, assigner);
+  }
+
+  /** Windows of `size` elements per key; with `slide`, a window of the last `size` elements every `slide` elements. */
+  countWindow(size: number, slide?: number): WindowedStream<T, K, Window> {
+    const w = this.window<Window>(GlobalWindows.create() as WindowAssigner<T, Window>);
+    if (slide === undefined) return w.trigger(PurgingTrigger.of(CountTrigger.of(size)));
+    return w.evictor(CountEvictor.of(size)).trigger(CountTrigger.of(slide));
+  }
+
+  /** Tumbling (or, with `slide`, sliding) event-time windows: Flink's deprecated shortcut. */
+  timeWindow(size: Duration, slide?: Duration): WindowedStream<T, K, Window> {
+    const assigner = slide === undefined ? TumblingEventTimeWindows.of(size) : SlidingEventTimeWindows.of(size, slide);
+    return this.window<Window>(assigner as WindowAssigner<T, Window>);
   }
 
   private aggregate(kind: AggregationKind, field: FieldRef): SingleOutputStreamOperator<T> {

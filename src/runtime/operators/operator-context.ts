@@ -2,6 +2,7 @@
 import type { Configuration } from "../../core/config.ts";
 import type { Accumulator } from "../../core/accumulators.ts";
 import type { KeyedStateBackend } from "../state/keyed-state-backend.ts";
+import type { InternalTimeServiceManager } from "./timers/internal-time-service-manager.ts";
 import type { MemoryManager } from "../../memory/memory-manager.ts";
 import type { IOManager } from "../../io/io-manager.ts";
 
@@ -24,6 +25,8 @@ export interface OperatorContext {
   sendToClient(channel: string, payload: unknown): void;
   /** Managed memory and spill files; absent outside a cluster (see memoryOf in operator-memory.ts). */
   readonly memory?: OperatorMemory;
+  /** The broadcast sets (withBroadcastSet) of a DataSet operator by name, read completely before it opens. */
+  readonly broadcastVariables?: Map<string, unknown[]>;
 }
 
 /** The slot's managed memory and spill files, and this operator's share of the memory. */
@@ -37,6 +40,8 @@ export interface OperatorMemory {
 export interface KeyedContext {
   readonly keySelector: (value: unknown) => unknown;
   readonly backend: KeyedStateBackend;
+  /** The operator's named timer services (Flink's InternalTimeServiceManager); snapshotted with the backend. */
+  readonly timeServiceManager: InternalTimeServiceManager;
   /** Makes `key` the current key for state access; computes its key group. */
   setCurrentKey(key: unknown): void;
   /** The same, when the key group is already known (sent along by the partitioner upstream). */

@@ -12,11 +12,14 @@ import { RecordWriter } from "../network/record-writer.ts";
 import { ResultSubpartition } from "../network/result-subpartition.ts";
 import { channelKey, type NetworkEnvironment } from "../network/network-environment.ts";
 import { createChannelSelector } from "../network/channel-selector.ts";
-import { KeyedStateBackend } from "../state/keyed-state-backend.ts";
-import { KeyGroupRange, assignToKeyGroup } from "../../types/key-group.ts";
+import type { KeyedStateBackend } from "../state/keyed-state-backend.ts";
+import type { InternalTimeServiceManager } from "../operators/timers/internal-time-service-manager.ts";
+import { KeyGroupRange } from "../../types/key-group.ts";
+import { createKeyedContext } from "../operators/operator-state.ts";
 import { Configuration } from "../../core/config.ts";
 import type { MemoryManager } from "../../memory/memory-manager.ts";
 import type { IOManager } from "../../io/io-manager.ts";
+import type { BlockingSpill } from "../network/result-subpartition.ts";
 import type { Accumulator } from "../../core/accumulators.ts";
 import { engineNow } from "../../core/clock.ts";
 
@@ -30,12 +33,16 @@ export interface ChainServices {
   /** The job's managed memory and spill files in this slot. */
   memory: MemoryManager;
   io: IOManager;
+  /** Where this job's blocking results in this slot spill once their in-memory budget is used. */
+  blockingSpill: BlockingSpill;
 }
 
 export interface OperatorChain {
   operators: AnyOperator[];
   writers: RecordWriter[];
   backends: KeyedStateBackend[];
+  /** The keyed operators' timer services; the task disposes them with the backends, closed or failed. */
+  timeServices: InternalTimeServiceManager[];
   /** The head's keyed context, if the head is on a keyed stream. */
   keyed: KeyedContext | undefined;
 }
@@ -45,7 +52,7 @@ export function buildOperatorChain(dep: TaskDeployment, s: ChainServices): Opera
   const writers = new Map<number, RecordWriter>();
   for (const out of dep.outputs) {
     const subpartitions = out.consumers.map(
-      (c) => new ResultSubpartition(s.net, channelKey(dep.jobId, out.edgeId, dep.subtaskIndex, c.subtask), c.slot, out.blocking, s.onWriterAvailable),
+      (c) => new ResultSubpartition(s.net, channelKey(dep.jobId, out.edgeId, dep.subtaskIndex, c.subtask), c.slot, out.blocking, s.onWriterAvailable, s.blockingSpill),
     );
     const code = s.userCode.edge(out.edgeId);
     const selector = createChannelSelector(
@@ -58,6 +65,7 @@ export function buildOperatorChain(dep: TaskDeployment, s: ChainServices): Opera
 
   const operators = dep.operators.map((o) => s.userCode.createOperator(o.id));
   const backends: KeyedStateBackend[] = [];
+  const timeServices: InternalTimeServiceManager[] = [];
   const flushAlways = dep.bufferTimeoutMs === 0;
   let headKeyed: KeyedContext | undefined;
   const range = KeyGroupRange.forOperator(dep.maxParallelism, dep.parallelism, dep.subtaskIndex);
@@ -79,16 +87,9 @@ export function buildOperatorChain(dep: TaskDeployment, s: ChainServices): Opera
     const keySelector = s.userCode.keySelector(desc.id);
     let keyed: KeyedContext | undefined;
     if (keySelector) {
-      const backend = new KeyedStateBackend(range, dep.maxParallelism, engineNow);
-      backends.push(backend);
-      const maxP = dep.maxParallelism;
-      keyed = {
-        keySelector,
-        backend,
-        setCurrentKey: (key) => backend.setCurrentKey(key, assignToKeyGroup(key, maxP)),
-        setCurrentKeyInGroup: (key, keyGroup) => backend.setCurrentKey(key, keyGroup),
-        getCurrentKey: () => backend.getCurrentKey(),
-      };
+      keyed = createKeyedContext({ keySelector, keyGroupRange: range, maxParallelism: dep.maxParallelism, executeInMailbox: s.executeInMailbox, clock: engineNow });
+      backends.push(keyed.backend);
+      timeServices.push(keyed.timeServiceManager);
     }
     const context: OperatorContext = {
       operatorId: desc.id,
@@ -111,5 +112,5 @@ export function buildOperatorChain(dep: TaskDeployment, s: ChainServices): Opera
     operators[i]!.setup(context, output);
     if (i === 0) headKeyed = keyed;
   }
-  return { operators, writers: [...writers.values()], backends, keyed: headKeyed };
+  return { operators, writers: [...writers.values()], backends, timeServices, keyed: headKeyed };
 }

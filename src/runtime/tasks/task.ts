@@ -21,6 +21,7 @@ import { snapshotAccumulator, type Accumulator, type AccumulatorSnapshot } from 
 import { serializeError, UserCodeError, type SerializedError } from "../../core/errors.ts";
 import type { MemoryManager } from "../../memory/memory-manager.ts";
 import type { IOManager } from "../../io/io-manager.ts";
+import type { BlockingSpill } from "../network/result-subpartition.ts";
 
 export interface TaskHost {
   net: NetworkEnvironment;
@@ -30,6 +31,7 @@ export interface TaskHost {
   /** The job's managed memory and spill files in this slot. */
   memory: MemoryManager;
   io: IOManager;
+  blockingSpill: BlockingSpill;
 }
 
 /** How many records a source may emit before the loop checks mail and backpressure. */
@@ -89,6 +91,7 @@ export class Task {
         onWriterAvailable: () => this.signal.notify(),
         memory: this.host.memory,
         io: this.host.io,
+        blockingSpill: this.host.blockingSpill,
       });
       this.connectInputs();
       const ops = this.chain.operators;
@@ -114,6 +117,7 @@ export class Task {
       this.fail(e);
     } finally {
       this.gate?.close();
+      for (const t of this.chain?.timeServices ?? []) t.dispose();
       for (const b of this.chain?.backends ?? []) b.dispose();
       for (const o of this.deployment.operators) this.host.memory.releaseAll(`${o.name} (${this.deployment.subtaskIndex + 1}/${this.deployment.parallelism})`);
     }

@@ -4,7 +4,11 @@ import type { OperatorContext } from "../operator-context.ts";
 import { closeFunction, openFunction, TimestampedCollector, type FunctionLifecycle } from "../user-function.ts";
 import { NO_TIMESTAMP } from "../../../core/stream-element.ts";
 import type { InternalTimer, InternalTimerService, Triggerable } from "../timers/internal-timer-service.ts";
-import { createInternalTimerService, NonKeyedTimerService, SimpleTimerService, type TimerServiceLike } from "../timers/simple-timer-service.ts";
+import type { InternalTimeServiceManager } from "../timers/internal-time-service-manager.ts";
+import { NonKeyedTimerService, SimpleTimerService, type TimerServiceLike } from "../timers/simple-timer-service.ts";
+
+/** The name of the timer service user functions register timers with (as in Flink). */
+export const USER_TIMERS = "user-timers";
 
 export interface ProcessFunctionLike<IN, OUT> extends FunctionLifecycle {
   processElement(value: IN, ctx: ProcessContext, out: TimestampedCollector<OUT>): void;
@@ -39,21 +43,26 @@ export class ProcessContext {
   }
 }
 
-/** The timers of one operator: keyed ones fire through `internal`; non-keyed ones refuse registration. */
+/**
+ * The timers of one operator: keyed ones fire through `internal`, the "user-timers" service of
+ * the operator's InternalTimeServiceManager; non-keyed ones refuse registration.
+ */
 export class OperatorTimers {
   readonly internal: InternalTimerService | null;
   readonly service: TimerServiceLike;
   readonly timerCtx: ProcessContext;
+  private readonly manager: InternalTimeServiceManager | undefined;
 
   constructor(context: OperatorContext, output: Output, triggerable: Triggerable) {
-    this.internal = createInternalTimerService(context, triggerable);
+    this.manager = context.keyed?.timeServiceManager;
+    this.internal = this.manager?.getInternalTimerService(USER_TIMERS, triggerable) ?? null;
     this.service = this.internal ? new SimpleTimerService(this.internal) : new NonKeyedTimerService();
     this.timerCtx = new ProcessContext(output, this.service);
   }
 
   /** Fires due event-time timers (keyed) or records the watermark (non-keyed); the caller forwards it. */
   advanceWatermark(watermark: number): void {
-    if (this.internal) this.internal.advanceWatermark(watermark);
+    if (this.manager) this.manager.advanceWatermark(watermark);
     else (this.service as NonKeyedTimerService).watermark = watermark;
   }
 
@@ -68,7 +77,7 @@ export class OperatorTimers {
   }
 
   dispose(): void {
-    this.internal?.dispose();
+    this.manager?.dispose();
   }
 }
 

@@ -1,11 +1,11 @@
-/** Flink's InternalTimerService for keyed operators: event- and processing-time timers per (key, timestamp), per key group. */
+/** Flink's InternalTimerService for keyed operators: event- and processing-time timers per (key, namespace, timestamp), per key group. */
 import { engineNow } from "../../../core/clock.ts";
 import { checkState, UserError } from "../../../core/errors.ts";
 import { MIN_WATERMARK } from "../../../core/stream-element.ts";
 import type { KeyGroupRangeLike } from "../../state/key-group-range-assignment.ts";
-import { TimerQueue, type InternalTimer } from "./timer-queue.ts";
+import { TimerQueue, type InternalTimer, type TimerEntry } from "./timer-queue.ts";
 
-export type { InternalTimer } from "./timer-queue.ts";
+export type { InternalTimer, TimerEntry } from "./timer-queue.ts";
 
 /** The operator whose timers fire; the current key is the timer's key during each call. */
 export interface Triggerable {
@@ -31,10 +31,10 @@ export const SYSTEM_SCHEDULER: ProcessingTimeScheduler = {
   cancel: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
-/** Plain data: the timers of each key group, as [key, timestamp] pairs. */
+/** Plain data: the timers of each key group, as [key, timestamp, namespace, seq] entries (see TimerEntry). */
 export interface TimersSnapshot {
   maxParallelism: number;
-  keyGroups: { keyGroup: number; eventTime: [unknown, number][]; processingTime: [unknown, number][] }[];
+  keyGroups: { keyGroup: number; eventTime: TimerEntry[]; processingTime: TimerEntry[] }[];
 }
 
 export interface InternalTimerServiceOptions {
@@ -103,29 +103,33 @@ export class InternalTimerService {
     return this.clock();
   }
 
-  /** Timers for the current key; registering the same key and timestamp again keeps one timer. */
-  registerEventTimeTimer(timestamp: number): void {
+  /**
+   * Timers for the current key, in `namespace` (e.g. a window; null or undefined is the default
+   * namespace). Registering the same key, namespace and timestamp again keeps one timer.
+   */
+  registerEventTimeTimer(timestamp: number, namespace: unknown = null): void {
     checkTimestamp(timestamp);
     const kc = this.keyContext;
-    this.eventTimeTimers.add(kc.getCurrentKey(), kc.getCurrentKeyGroup(), timestamp);
+    this.eventTimeTimers.add(kc.getCurrentKey(), kc.getCurrentKeyGroup(), timestamp, namespace);
   }
 
-  registerProcessingTimeTimer(timestamp: number): void {
+  registerProcessingTimeTimer(timestamp: number, namespace: unknown = null): void {
     checkTimestamp(timestamp);
     const kc = this.keyContext;
     const queue = this.processingTimeTimers;
-    if (queue.add(kc.getCurrentKey(), kc.getCurrentKeyGroup(), timestamp) && queue.peek()!.timestamp === timestamp) this.reschedule();
+    if (queue.add(kc.getCurrentKey(), kc.getCurrentKeyGroup(), timestamp, namespace) && queue.peek()!.timestamp === timestamp) this.reschedule();
   }
 
-  deleteEventTimeTimer(timestamp: number): void {
+  /** Deletes the current key's timer at (namespace, timestamp), if any. */
+  deleteEventTimeTimer(timestamp: number, namespace: unknown = null): void {
     const kc = this.keyContext;
-    this.eventTimeTimers.delete(kc.getCurrentKey(), kc.getCurrentKeyGroup(), timestamp);
+    this.eventTimeTimers.delete(kc.getCurrentKey(), kc.getCurrentKeyGroup(), timestamp, namespace);
   }
 
-  deleteProcessingTimeTimer(timestamp: number): void {
+  deleteProcessingTimeTimer(timestamp: number, namespace: unknown = null): void {
     const kc = this.keyContext;
     // The wall-clock callback may now be early or needless; it reschedules itself when it finds nothing due.
-    this.processingTimeTimers.delete(kc.getCurrentKey(), kc.getCurrentKeyGroup(), timestamp);
+    this.processingTimeTimers.delete(kc.getCurrentKey(), kc.getCurrentKeyGroup(), timestamp, namespace);
   }
 
   numEventTimeTimers(): number {
@@ -170,18 +174,29 @@ export class InternalTimerService {
     return { maxParallelism: this.maxParallelism, keyGroups };
   }
 
-  /** Builds a service from the snapshots of one or many old subtasks, keeping only the key groups in its range. */
+  /**
+   * Builds a service from the snapshots of one or many old subtasks, keeping only the key groups
+   * in its range. Timers are re-registered in their old registration order, so timers with equal
+   * timestamps fire in the same order as they would have without the restore.
+   */
   static restore(snapshots: readonly TimersSnapshot[], options: InternalTimerServiceOptions): InternalTimerService {
     const service = InternalTimerService.create(options);
+    const eventTime: [number, TimerEntry][] = [];
+    const processingTime: [number, TimerEntry][] = [];
     for (const s of snapshots) {
       if (s.maxParallelism !== service.maxParallelism) {
         throw new UserError(`timer snapshot was taken with max parallelism ${s.maxParallelism}, but the job now has ${service.maxParallelism}; keep the max parallelism when restoring`);
       }
       for (const g of s.keyGroups) {
         if (g.keyGroup < service.start || g.keyGroup > service.end) continue;
-        for (const [key, ts] of g.eventTime) service.eventTimeTimers.add(key, g.keyGroup, ts);
-        for (const [key, ts] of g.processingTime) service.processingTimeTimers.add(key, g.keyGroup, ts);
+        for (const e of g.eventTime) eventTime.push([g.keyGroup, e]);
+        for (const e of g.processingTime) processingTime.push([g.keyGroup, e]);
       }
+    }
+    for (const [queue, entries] of [[service.eventTimeTimers, eventTime], [service.processingTimeTimers, processingTime]] as const) {
+      // a stable sort: entries without a registration number keep their snapshot order, last
+      entries.sort((a, b) => (a[1][3] ?? Number.MAX_VALUE) - (b[1][3] ?? Number.MAX_VALUE));
+      for (const [keyGroup, [key, ts, ns]] of entries) queue.add(key, keyGroup, ts, ns);
     }
     service.reschedule();
     return service;

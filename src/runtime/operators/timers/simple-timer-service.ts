@@ -2,8 +2,7 @@
 import { engineNow } from "../../../core/clock.ts";
 import { UserError } from "../../../core/errors.ts";
 import { MIN_WATERMARK } from "../../../core/stream-element.ts";
-import type { OperatorContext } from "../operator-context.ts";
-import { InternalTimerService, type Triggerable } from "./internal-timer-service.ts";
+import type { InternalTimerService } from "./internal-timer-service.ts";
 
 export interface TimerServiceLike {
   currentWatermark(): number;
@@ -62,22 +61,4 @@ export class NonKeyedTimerService implements TimerServiceLike {
   deleteProcessingTimeTimer(): void {
     throw new UserError(UNSUPPORTED_DELETE_TIMER_MSG);
   }
-}
-
-/** The internal timer service of an operator on a keyed stream, null on a non-keyed one. */
-export function createInternalTimerService(context: OperatorContext, triggerable: Triggerable): InternalTimerService | null {
-  const keyed = context.keyed;
-  if (!keyed) return null;
-  const backend = keyed.backend;
-  return InternalTimerService.create({
-    keyGroupRange: backend.keyGroupRange,
-    maxParallelism: backend.maxParallelism,
-    keyContext: {
-      getCurrentKey: () => backend.getCurrentKey(),
-      getCurrentKeyGroup: () => backend.getCurrentKeyGroup(),
-      setCurrentKeyInGroup: (key, keyGroup) => keyed.setCurrentKeyInGroup(key, keyGroup),
-    },
-    triggerable,
-    executeInMailbox: (action) => context.executeInMailbox(action),
-  });
 }
