@@ -1,4 +1,5 @@
 /**
+export {};
  * `npm run bench`: runs every benchmark suite in turn; each prints its table beside its peers
  * and writes it into its own section of BENCHMARKS.md. `npm run bench -- nexmark sort` runs
  * only the suites named.

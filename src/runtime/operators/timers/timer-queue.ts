@@ -1,5 +1,6 @@
 /** The timers of one time domain: a binary min-heap by timestamp, deduplicated per (key, namespace, timestamp), indexed by key group (Flink's HeapPriorityQueueSet). */
 import { keyToMapKey } from "../../../types/key-hashing.ts";
+import { namespaceToMapKey } from "../../state/key-context.ts";
 
 type MapKey = ReturnType<typeof keyToMapKey>;
 type ByTimestamp = Map<number, QueuedTimer>;
@@ -73,7 +74,7 @@ export class TimerQueue {
       timers = index.get(mapKey);
       if (timers === undefined) index.set(mapKey, (timers = new Map()));
     } else {
-      nsKey = keyToMapKey(namespace);
+      nsKey = namespaceToMapKey(namespace);
       const index = (this.byKeyGroupNs[kg] ??= new Map());
       let perKey = index.get(mapKey);
       if (perKey === undefined) index.set(mapKey, (perKey = new Map()));
@@ -95,7 +96,7 @@ export class TimerQueue {
     const timer =
       namespace === null || namespace === undefined
         ? this.byKeyGroup[kg]!.get(mapKey)?.get(timestamp)
-        : this.byKeyGroupNs[kg]?.get(mapKey)?.get(keyToMapKey(namespace))?.get(timestamp);
+        : this.byKeyGroupNs[kg]?.get(mapKey)?.get(namespaceToMapKey(namespace))?.get(timestamp);
     if (timer === undefined) return false;
     this.unindex(timer);
     this.removeAt(timer.heapIndex);
