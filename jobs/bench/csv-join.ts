@@ -12,7 +12,7 @@ export default async function main(args: string[]) {
     .join(orders)
     .where(0)
     .equalTo(0)
-    .with((l: [number, number, number], o: [number, number, number]) => l[1] * o[2], Types.LONG)
+    .with((l: any, o: any) => (l[1] as number) * (o[2] as number), Types.LONG)
     .reduce((a: number, b: number) => a + b)
     .collect();
   console.log(`netRuntime=${env.getLastJobExecutionResult()!.getNetRuntime()} sum=${sum}`);

@@ -1,5 +1,4 @@
 /**
-export {};
  * `npm run bench`: runs every benchmark suite in turn; each prints its table beside its peers
  * and writes it into its own section of BENCHMARKS.md. `npm run bench -- nexmark sort` runs
  * only the suites named.
@@ -24,3 +23,4 @@ for (const [name, file] of Object.entries(SUITES)) {
   const code = await proc.exited;
   if (code !== 0) throw new Error(`benchmark suite ${name} failed with exit code ${code}`);
 }
+export {};
