@@ -226,6 +226,24 @@ describe("idle channels", () => {
     expect(log.watermarks()).toEqual([4]);
   });
 
+  test("when the last active channel goes idle, the watermark advances to the largest channel watermark", () => {
+    const { net, writers, log, drain } = rig([1, 1, 1]);
+    watermark(writers[0]!, 30);
+    watermark(writers[1]!, 10);
+    watermark(writers[2]!, 20);
+    drain();
+    expect(log.watermarks()).toEqual([10]);
+    sendTags(net, 0, [ElementTag.Idle]);
+    drain();
+    expect(log.watermarks()).toEqual([10]); // channel 1 (10) still active and holding it
+    sendTags(net, 1, [ElementTag.Idle]);
+    drain();
+    expect(log.watermarks()).toEqual([10, 20]); // channel 2 is the minimum now
+    sendTags(net, 2, [ElementTag.Idle]);
+    drain();
+    expect(log.watermarks()).toEqual([10, 20, 30]); // all idle: flushed to the largest
+  });
+
   test("an unknown tag is reported as a corrupt buffer", () => {
     const { net, drain } = rig([1]);
     sendTags(net, 0, [99]);
@@ -259,6 +277,32 @@ describe("two-input head", () => {
     expect(ended).toEqual([1, 2]);
     expect(log.watermarks()).toEqual([4, 6, MAX]);
     expect(log.lines.filter((l) => l.startsWith("r"))).toEqual(["r1:p0@10", "r2:p1@4", "r2:p2@6", "r2:p1@30"]);
+  });
+
+  test("an input whose channels are all idle does not hold back the other input", () => {
+    const statuses: boolean[] = [];
+    const { writers, log, drain } = rig([1, 2], true, statuses);
+    const wm = (p: number, ts: number) => {
+      writers[p]!.broadcastWatermark(ts);
+      writers[p]!.flushAll();
+      drain();
+    };
+    wm(0, 10);
+    wm(1, 5);
+    expect(log.watermarks()).toEqual([5]);
+    writers[1]!.broadcastStatus(true);
+    writers[1]!.flushAll();
+    drain();
+    expect(log.watermarks()).toEqual([5, 10]); // input 2 idle: input 1 alone counts
+    wm(0, 20);
+    expect(log.watermarks()).toEqual([5, 10, 20]);
+    expect(statuses).toEqual([]); // input 1 is active: the head as a whole is not idle
+    writers[1]!.emit(["late", 0], 12); // input 2 is active again, behind: it holds nothing back until it catches up
+    writers[1]!.flushAll();
+    wm(0, 30);
+    expect(log.watermarks()).toEqual([5, 10, 20]);
+    wm(1, 40);
+    expect(log.watermarks()).toEqual([5, 10, 20, 30]);
   });
 
   test("an input's watermark does not go back when a channel regresses", () => {

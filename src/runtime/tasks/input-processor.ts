@@ -3,8 +3,11 @@
  * end-of-input to the chain's head. Keeps the per-channel watermarks (Flink's StatusWatermarkValve):
  * an input's watermark is the minimum over its live channels; finished and idle channels do not
  * hold it back. A channel that comes back from idle counts again once its watermark catches up.
- * When every unfinished channel is idle, the head is told so (processWatermarkStatus), and told
- * again when one becomes active: by an Active element or by a record arriving on it.
+ * When the last active channel of an input goes idle, the input's watermark is flushed to the
+ * largest of its channels (Flink's FLINK-7728). A two-input head gets the minimum over the inputs
+ * that are not wholly idle (FLINK-18934). When every unfinished channel is idle, the head is told
+ * so (processWatermarkStatus), and told again when one becomes active: by an Active element or by
+ * a record arriving on it.
  */
 import { ElementTag, type Buffer } from "../network/buffer.ts";
 import type { InputChannel, InputGate } from "../network/input-gate.ts";
@@ -94,6 +97,7 @@ export class InputProcessor {
         if (channel.idle) return 0;
         channel.idle = true;
         channel.aligned = false;
+        this.flushIfInputIdle(channel);
         this.updateWatermark(channel.input);
         this.updateStatus();
         return 0;
@@ -135,12 +139,44 @@ export class InputProcessor {
       live++;
       if (c.watermark < min) min = c.watermark;
     }
-    if (live === 0) return;
-    if (min > this.inputWatermark[input]!) this.inputWatermark[input] = min;
-    const combined = this.twoInput ? Math.min(this.inputWatermark[1]!, this.inputWatermark[2]!) : this.inputWatermark[1]!;
+    if (live > 0 && min > this.inputWatermark[input]!) this.inputWatermark[input] = min;
+    const combined = this.twoInput ? this.combinedOfInputs() : this.inputWatermark[1]!;
     if (combined > this.emittedWatermark) {
       this.emittedWatermark = combined;
       this.head.processWatermark(combined);
     }
+  }
+
+  /**
+   * `channel` just went idle: if no channel of its input is active any more and the input's
+   * watermark was held at this channel's, it advances to the largest channel watermark of the
+   * input, since none of them will move until one is active again.
+   */
+  private flushIfInputIdle(channel: InputChannel): void {
+    const input = channel.input;
+    if (channel.watermark !== this.inputWatermark[input]) return;
+    let max = this.inputWatermark[input]!;
+    for (const c of this.gate.channels) {
+      if (c.input !== input) continue;
+      if (!c.idle) return;
+      if (c.watermark > max) max = c.watermark;
+    }
+    this.inputWatermark[input] = max;
+  }
+
+  /** Two inputs: the minimum of both, or of the one that is not wholly idle; unchanged while both are idle. */
+  private combinedOfInputs(): number {
+    const idle1 = this.isInputIdle(1);
+    const idle2 = this.isInputIdle(2);
+    if (idle1 && idle2) return this.emittedWatermark;
+    if (idle1) return this.inputWatermark[2]!;
+    if (idle2) return this.inputWatermark[1]!;
+    return Math.min(this.inputWatermark[1]!, this.inputWatermark[2]!);
+  }
+
+  /** Every channel of the input is idle (a finished channel is not). */
+  private isInputIdle(input: 1 | 2): boolean {
+    for (const c of this.gate.channels) if (c.input === input && !c.idle) return false;
+    return true;
   }
 }
