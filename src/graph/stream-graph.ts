@@ -62,8 +62,11 @@ export function buildStreamGraph(jobName: string, sinks: Transformation[], defau
   const resolve = (t: Transformation): Upstream[] => {
     if (t.isPhysical) return [{ node: nodes.get(t.id)!, type: t.outputType }];
     const ups = t.inputs.flatMap(resolve);
-    if (t.kind === "partition")
+    if (t.kind === "partition") {
+      // a partition without a partitioner (the optimizer chose "as the input is") keeps the input's
+      if (t.props.partitioner === undefined) return ups;
       return ups.map((u) => ({ ...u, partitioner: t.props.partitioner, keySelector: t.props.partitionKeySelector, customPartitioner: t.props.customPartitioner }));
+    }
     if (t.kind === "side-output") return ups.map((u) => ({ ...u, tag: t.props.sideOutputTag, type: t.outputType }));
     return ups; // union
   };

@@ -47,7 +47,8 @@ export class Transformation {
 
   constructor(
     readonly id: number,
-    readonly kind: TransformationKind,
+    /** Fixed once built, except that withBroadcastSet turns a one-input operator into a two-input one. */
+    public kind: TransformationKind,
     readonly inputs: Transformation[],
     readonly props: TransformationProps,
   ) {

@@ -14,7 +14,7 @@ export interface DataSetJobRun {
   clientLines: string[];
 }
 
-export async function runCapturingClient(sourceOrFile: string, opts: { args?: string[]; parallelism?: number } = {}): Promise<DataSetJobRun> {
+export async function runCapturingClient(sourceOrFile: string, opts: { args?: string[]; parallelism?: number; config?: Record<string, string> } = {}): Promise<DataSetJobRun> {
   const stdout = process.stdout as unknown as { write: (chunk: unknown, ...rest: unknown[]) => boolean };
   const original = stdout.write;
   let captured = "";

@@ -14,6 +14,8 @@ interface Variant {
   parallelism: number;
   typed: boolean;
   mode: "PIPELINED" | "BATCH";
+  /** Extra configuration, e.g. sorts forced to spill. */
+  config?: Record<string, string>;
 }
 
 interface Case {
@@ -148,6 +150,24 @@ const CASES: Case[] = [
     name: "sortGroup.reduceGroup",
     job: `ds.groupBy(0).sortGroup(1, Order.DESCENDING).sortGroup(2, Order.ASCENDING).reduceGroup((vs, out) => { let k; const ids = []; for (const v of vs) { k = v[0]; ids.push(v[2]); } out.collect([k, ids.join(" ")]); })`,
     expected: (d) => perKey(d, (k, g) => [k, [...g].sort((a, b) => b[1] - a[1] || a[2] - b[2]).map((r) => r[2]).join(" ")]),
+  },
+  {
+    name: "sortPartition(1 asc).sortPartition(2 desc): each partition in order",
+    job: `ds.sortPartition(1, Order.ASCENDING).sortPartition(2, Order.DESCENDING).mapPartition((vs, out) => out.collect([...vs].map((v) => v[2]).join(" ")), ty(Types.STRING))`,
+    check: (a, d) => {
+      const parts = (a as string[]).map((s) => (s ? s.split(" ").map(Number) : []));
+      for (const ids of parts) expect(ids).toEqual(ids.slice().sort((x, y) => d[x]![1] - d[y]![1] || y - x));
+      expect(parts.flat().sort((x, y) => x - y)).toEqual(d.map((r) => r[2]));
+    },
+  },
+  {
+    name: "sortPartition of strings by themselves, descending",
+    job: `ds.map((t) => t[0] + "/" + t[2], ty(Types.STRING)).sortPartition("*", Order.DESCENDING).mapPartition((vs, out) => out.collect([...vs].join(" ")), ty(Types.STRING))`,
+    check: (a, d) => {
+      const parts = (a as string[]).map((s) => (s ? s.split(" ") : []));
+      for (const p of parts) expect(p).toEqual(p.slice().sort().reverse());
+      expect(parts.flat().sort()).toEqual(d.map((r) => r[0] + "/" + r[2]).sort());
+    },
   },
   {
     name: "sortGroup.combineGroup then min",
@@ -289,6 +309,8 @@ const VARIANTS: Variant[] = [
   { name: "skewed keys, p=2", size: 2000, keys: 3, seed: 11, parallelism: 2, typed: true, mode: "PIPELINED" },
   { name: "random, p=2, BATCH execution mode", size: 3000, keys: 40, seed: 7, parallelism: 2, typed: true, mode: "BATCH" },
   { name: "random, p=2, no type information", size: 3000, keys: 40, seed: 7, parallelism: 2, typed: false, mode: "PIPELINED" },
+  { name: "random, p=2, sorts forced to spill", size: 3000, keys: 40, seed: 7, parallelism: 2, typed: true, mode: "PIPELINED", config: { "taskmanager.memory.verify-external": "true" } },
+  { name: "skewed keys, p=1, untyped, sorts forced to spill", size: 3000, keys: 3, seed: 5, parallelism: 1, typed: false, mode: "PIPELINED", config: { "taskmanager.memory.verify-external": "true" } },
 ];
 
 const jobFile = writeJob(JOB);
@@ -299,6 +321,7 @@ describe.each(VARIANTS)("DataSet operators ($name)", (variant) => {
     (results ??= runCapturingClient(jobFile, {
       parallelism: variant.parallelism,
       args: [String(variant.size), String(variant.keys), String(variant.seed), variant.typed ? "typed" : "generic", variant.mode],
+      config: variant.config,
     }).then(resultOf));
   const data = records(variant.size, variant.keys, variant.seed);
 

@@ -18,9 +18,14 @@ export interface PlanSpec {
   type: TypeInformation | undefined;
   final: () => AnyOperator;
   /** A pre-shuffle operator at the input's parallelism; its output type is the input's. */
-  local?: { name: string; kind: string; create: () => AnyOperator };
+  local?: { name: string; kind: string; create: () => AnyOperator; managedMemory?: boolean };
   shuffle: Shuffle;
+  /** The final operator sorts or hashes in managed memory: it declares a share of the slot's budget. */
+  managedMemory?: boolean;
 }
+
+/** The weight of an operator that sorts or hashes in managed memory (every such operator weighs the same). */
+const MANAGED_MEMORY_WEIGHT = 1;
 
 /** The transformations of one plan; `final` is what the resulting DataSet wraps. */
 export interface BuiltPlan {
@@ -34,7 +39,13 @@ export function buildPlan(env: ExecutionEnvironment, input: Transformation, spec
   let upstream = input;
   let local: Transformation | undefined;
   if (spec.local) {
-    local = env.addTransformation("one-input", [input], { name: spec.local.name, operatorKind: spec.local.kind, outputType: input.outputType, createOperator: spec.local.create });
+    local = env.addTransformation("one-input", [input], {
+      name: spec.local.name,
+      operatorKind: spec.local.kind,
+      outputType: input.outputType,
+      createOperator: spec.local.create,
+      ...(spec.local.managedMemory ? { managedMemoryWeight: MANAGED_MEMORY_WEIGHT } : {}),
+    });
     env.followInputParallelism(local, input);
     upstream = local;
   }
@@ -50,6 +61,7 @@ export function buildPlan(env: ExecutionEnvironment, input: Transformation, spec
     outputType: spec.type,
     createOperator: spec.final,
     parallelism: singleton ? 1 : undefined,
+    ...(spec.managedMemory ? { managedMemoryWeight: MANAGED_MEMORY_WEIGHT } : {}),
   });
   if (spec.shuffle.kind === "forward" && !spec.local) env.followInputParallelism(final, input);
   return { final, local, singleton };

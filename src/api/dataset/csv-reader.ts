@@ -7,6 +7,7 @@ import { csvParsersFor } from "../csv-types.ts";
 import { checkArgument, InvalidProgramError } from "../../core/errors.ts";
 import type { ExecutionEnvironment } from "./execution-environment.ts";
 import type { DataSet } from "./data-set.ts";
+import { fileEstimate } from "./source-estimates.ts";
 
 /**
  * As in Flink, quoted strings are not parsed unless parseQuotedStrings(char) is called, and every
@@ -75,7 +76,7 @@ export class CsvReader {
     if (mask && mask.filter(Boolean).length !== parsers.length)
       throw new InvalidProgramError(`readCsvFile(${this.path}): includeFields selects ${mask.filter(Boolean).length} columns but ${parsers.length} field types are given`);
     const path = this.path;
-    return this.env.createSource<R>({ name: `CSV File Source (${path})`, create: () => new CsvSource(path, parsers, format, fieldNames) as any, type: type as TypeInformation<R>, parallel: true });
+    return this.env.createSource<R>({ name: `CSV File Source (${path})`, create: () => new CsvSource(path, parsers, format, fieldNames) as any, type: type as TypeInformation<R>, parallel: true, estimate: fileEstimate(path) });
   }
 }
 

@@ -28,6 +28,14 @@ import { UnsortedGrouping } from "./unsorted-grouping.ts";
 import type { OutputFormat } from "./output-format.ts";
 import type { DataSink } from "./data-sink.ts";
 import * as sinks from "./data-set-sinks.ts";
+import { CrossHint, JoinHint } from "../../graph/optimizer/plan-info.ts";
+import { JoinOperatorSets, type JoinFunctionAssigner } from "./join-operators.ts";
+import { CoGroupOperatorSets, crossOf, type CrossOperatorResult } from "./cogroup-cross.ts";
+import { addBroadcastSet } from "./broadcast-sets.ts";
+import { partitionByRange } from "./range-partition.ts";
+import { sortPartition } from "./sort-partition.ts";
+import type { Order } from "./order.ts";
+import { declareForwardedFields, registerKeySelector } from "./key-identity.ts";
 
 export class DataSet<T> {
   constructor(
@@ -129,13 +137,15 @@ export class DataSet<T> {
   /** Calls the function once with every record of the data set (in one subtask); not at all when it is empty. */
   reduceGroup<O>(reducer: GroupReduceFunction<T, O>, type?: TypeInformation<O>): DataSet<O> {
     const f = userFunction<(vs: T[], out: any) => void>(reducer, "reduce", "GroupReduce");
-    return this.plan({ name: "GroupReduce", kind: "group-reduce", type, shuffle: { kind: "global" }, final: () => new GroupReduceOperator(null, f.call, undefined, f.lifecycle) });
+    const settings = { inputType: this.knownType() };
+    return this.plan({ name: "GroupReduce", kind: "group-reduce", type, shuffle: { kind: "global" }, managedMemory: true, final: () => new GroupReduceOperator(null, f.call, undefined, f.lifecycle, settings) });
   }
 
   /** Calls the function on each subtask's records, possibly several times on parts of them (no shuffle). */
   combineGroup<O>(combiner: GroupCombineFunction<T, O>, type?: TypeInformation<O>): DataSet<O> {
     const f = userFunction<(vs: T[], out: any) => void>(combiner, "combine", "GroupCombine");
-    return this.plan({ name: "GroupCombine", kind: "group-combine", type, shuffle: { kind: "forward" }, final: () => new GroupCombineOperator(null, f.call, undefined, undefined, f.lifecycle) });
+    const settings = { inputType: this.knownType() };
+    return this.plan({ name: "GroupCombine", kind: "group-combine", type, shuffle: { kind: "forward" }, managedMemory: true, final: () => new GroupCombineOperator(null, f.call, undefined, undefined, f.lifecycle, settings) });
   }
 
   aggregate(agg: Aggregations, field: FieldRef): AggregateOperator<T> {
@@ -174,14 +184,18 @@ export class DataSet<T> {
 
   /** The records with distinct keys (the whole record when no keys are given); the first one seen of each. */
   distinct(keys?: KeySpec<T>): DataSet<T> {
-    const key = keys === undefined ? (v: T) => v : resolveKey(keys, this.knownType(), callText("distinct", [keys], this.getName())).selector;
+    const resolved = keys === undefined ? undefined : resolveKey(keys, this.knownType(), callText("distinct", [keys], this.getName()));
+    const key = resolved === undefined ? (v: T) => v : resolved.selector;
+    const settings = { inputType: this.knownType(), keyType: resolved === undefined ? this.knownType() : resolved.type };
+    if (keys !== undefined) registerKeySelector(keys, this.knownType(), key);
     return this.plan({
       name: "Distinct",
       kind: "distinct",
       type: this.knownType(),
-      local: { name: "Combine (Distinct)", kind: "distinct-combine", create: () => new DistinctOperator(key) },
+      local: { name: "Combine (Distinct)", kind: "distinct-combine", create: () => new DistinctOperator(key, true, settings), managedMemory: true },
       shuffle: { kind: "hash", key },
-      final: () => new DistinctOperator(key),
+      managedMemory: true,
+      final: () => new DistinctOperator(key, false, settings),
     });
   }
 
@@ -200,6 +214,7 @@ export class DataSet<T> {
 
   groupBy(keys: KeySpec<T>): UnsortedGrouping<T> {
     const resolved = resolveKey(keys, this.knownType(), callText("groupBy", [keys], this.getName()));
+    registerKeySelector(keys, this.knownType(), resolved.selector);
     return new UnsortedGrouping<T>(this, resolved.selector, resolved.fields);
   }
 
@@ -219,13 +234,88 @@ export class DataSet<T> {
 
   partitionByHash(keys: KeySpec<T>): DataSet<T> {
     const key = resolveKey(keys, this.knownType(), callText("partitionByHash", [keys], this.getName())).selector;
+    registerKeySelector(keys, this.knownType(), key);
     const t = this.environment.addTransformation("partition", [this.transformation], { name: "Partition (hash)", partitioner: "hash", partitionKeySelector: key as (v: unknown) => unknown, outputType: this.knownType() });
     return new DataSet<T>(this.environment, t);
+  }
+
+  /** Sends each record to the subtask owning its key's range; ranges follow the keys' ascending order, cut from a sample. */
+  partitionByRange(keys: KeySpec<T>): DataSet<T> {
+    return partitionByRange(this, keys);
+  }
+
+  /**
+   * Sorts each parallel partition by `field` in managed memory (spilling when it does not fit),
+   * without a shuffle; calling sortPartition on the result adds a field to the same sort.
+   */
+  sortPartition(field: KeySpec<T>, order: Order): DataSet<T> {
+    return sortPartition(this, field, order);
   }
 
   rebalance(): DataSet<T> {
     const t = this.environment.addTransformation("partition", [this.transformation], { name: "Rebalance", partitioner: "rebalance", outputType: this.knownType() });
     return new DataSet<T>(this.environment, t);
+  }
+
+  // ---- binary operators ----
+
+  /** Joins with `other` on keys named next: `.where(k1).equalTo(k2)`, then optionally `.with(fn)`. */
+  join<R>(other: DataSet<R>, hint: JoinHint = JoinHint.OPTIMIZER_CHOOSES): JoinOperatorSets<T, R> {
+    return new JoinOperatorSets<T, R>(this, other, hint);
+  }
+  /** A join that broadcasts `other` (JoinHint.BROADCAST_HASH_SECOND). */
+  joinWithTiny<R>(other: DataSet<R>): JoinOperatorSets<T, R> {
+    return new JoinOperatorSets<T, R>(this, other, JoinHint.BROADCAST_HASH_SECOND);
+  }
+  /** A join that broadcasts this data set (JoinHint.BROADCAST_HASH_FIRST). */
+  joinWithHuge<R>(other: DataSet<R>): JoinOperatorSets<T, R> {
+    return new JoinOperatorSets<T, R>(this, other, JoinHint.BROADCAST_HASH_FIRST);
+  }
+  /** Every record of this data set, joined with its matches in `other` or with null; needs `.with(fn)`. */
+  leftOuterJoin<R>(other: DataSet<R>, hint: JoinHint = JoinHint.OPTIMIZER_CHOOSES): JoinOperatorSets<T, R, JoinFunctionAssigner<T, R>> {
+    return new JoinOperatorSets<T, R, JoinFunctionAssigner<T, R>>(this, other, hint, "left");
+  }
+  rightOuterJoin<R>(other: DataSet<R>, hint: JoinHint = JoinHint.OPTIMIZER_CHOOSES): JoinOperatorSets<T, R, JoinFunctionAssigner<T, R>> {
+    return new JoinOperatorSets<T, R, JoinFunctionAssigner<T, R>>(this, other, hint, "right");
+  }
+  fullOuterJoin<R>(other: DataSet<R>, hint: JoinHint = JoinHint.OPTIMIZER_CHOOSES): JoinOperatorSets<T, R, JoinFunctionAssigner<T, R>> {
+    return new JoinOperatorSets<T, R, JoinFunctionAssigner<T, R>>(this, other, hint, "full");
+  }
+  coGroup<R>(other: DataSet<R>): CoGroupOperatorSets<T, R> {
+    return new CoGroupOperatorSets<T, R>(this, other);
+  }
+  /** Every pair of a record of this data set and one of `other`. */
+  cross<R>(other: DataSet<R>): CrossOperatorResult<T, R> {
+    return crossOf(this, other);
+  }
+  /** A cross that broadcasts `other` (CrossHint.SECOND_IS_SMALL). */
+  crossWithTiny<R>(other: DataSet<R>): CrossOperatorResult<T, R> {
+    return crossOf(this, other, CrossHint.SECOND_IS_SMALL);
+  }
+  /** A cross that broadcasts this data set (CrossHint.FIRST_IS_SMALL). */
+  crossWithHuge<R>(other: DataSet<R>): CrossOperatorResult<T, R> {
+    return crossOf(this, other, CrossHint.FIRST_IS_SMALL);
+  }
+
+  // ---- semantic properties and broadcast sets ----
+
+  /**
+   * Makes every record of `set` available to this operator's function as
+   * `getRuntimeContext().getBroadcastVariable(name)`, complete before the function opens.
+   */
+  withBroadcastSet(set: DataSet<any>, name: string): this {
+    addBroadcastSet(this.environment, this.transformation, this.local, set, name);
+    return this;
+  }
+
+  /**
+   * Declares fields this operator's function copies unchanged from input to output, so the
+   * optimizer may keep the input's partitioning on them (Flink's forwarded fields): `"0"`,
+   * `"0;2"`, `"1->0"`, `"f0->f1"`, or row field names.
+   */
+  withForwardedFields(...fields: string[]): this {
+    declareForwardedFields(this.transformation, fields, this.getName());
+    return this;
   }
 
   // ---- sinks ----
@@ -305,18 +395,20 @@ export class AggregateOperator<T> extends DataSet<T> {
 }
 
 /** aggregate(agg, field) on a data set (key null) or a grouping. */
-export function aggregatePlan<T>(input: DataSet<T>, key: ((v: T) => unknown) | null, agg: Aggregations, field: FieldRef, method: string): AggregateOperator<T> {
+export function aggregatePlan<T>(input: DataSet<T>, key: ((v: T) => unknown) | null, agg: Aggregations, field: FieldRef, method: string, keyType?: TypeInformation): AggregateOperator<T> {
   const type = input.transformation.outputType;
   const what = aggregationText(method, agg, field, input.getName());
   const specs: AggregationSpec[] = [{ agg, field: aggregationField(agg, field, type, what) }];
   const env = input.environment;
+  const settings = { inputType: type, keyType };
   const built = buildPlan(env, input.transformation, {
     name: "Aggregate",
     kind: "aggregate",
     type,
-    local: { name: "Combine (Aggregate)", kind: "aggregate-combine", create: () => new AggregateDriver(key, specs, true) },
+    local: { name: "Combine (Aggregate)", kind: "aggregate-combine", create: () => new AggregateDriver(key, specs, true, settings), managedMemory: key !== null },
     shuffle: key === null ? { kind: "global" } : { kind: "hash", key },
-    final: () => new AggregateDriver(key, specs),
+    managedMemory: key !== null,
+    final: () => new AggregateDriver(key, specs, false, settings),
   });
   return new AggregateOperator<T>(env, built, input, specs);
 }

@@ -18,9 +18,13 @@ import { checkArgument } from "../../core/errors.ts";
 import { DataSet } from "./data-set.ts";
 import { CsvReader } from "./csv-reader.ts";
 import { ExecutionConfig } from "./execution-config.ts";
+import { optimizePlan } from "../../graph/optimizer/optimizer.ts";
+import { registerSourceEstimate, type Estimate } from "../../graph/optimizer/plan-info.ts";
+import { slotManagedMemoryBytes } from "../../runtime/operators/operator-memory.ts";
+import { collectionEstimate, fileEstimate, sequenceEstimate } from "./source-estimates.ts";
 
-/** A source: parallel ones (files, sequences) split their input; the others run in one subtask. */
-export type DataSetSourceSpec<T> = SourceSpec<T>;
+/** A source: parallel ones (files, sequences) split their input; the others run in one subtask. `estimate` sizes it for the optimizer. */
+export type DataSetSourceSpec<T> = SourceSpec<T> & { estimate?: () => Estimate };
 
 export class ExecutionEnvironment extends EnvironmentBase {
   private readonly executionConfig = new ExecutionConfig();
@@ -47,24 +51,24 @@ export class ExecutionEnvironment extends EnvironmentBase {
 
   fromElements<T>(...elements: T[]): DataSet<T> {
     checkArgument(elements.length > 0, "fromElements needs at least one element; use fromCollection([], type) for an empty data set");
-    return this.createSource({ name: "Collection Source", create: () => new CollectionSource(elements), type: inferElementType(elements) as TypeInformation<T> | undefined, parallel: false });
+    return this.createSource({ name: "Collection Source", create: () => new CollectionSource(elements), type: inferElementType(elements) as TypeInformation<T> | undefined, parallel: false, estimate: collectionEstimate(elements) });
   }
 
   fromCollection<T>(collection: Iterable<T>, type?: TypeInformation<T>): DataSet<T> {
     const items = [...collection];
-    return this.createSource({ name: "Collection Source", create: () => new CollectionSource(items), type: type ?? (inferElementType(items) as TypeInformation<T> | undefined), parallel: false });
+    return this.createSource({ name: "Collection Source", create: () => new CollectionSource(items), type: type ?? (inferElementType(items) as TypeInformation<T> | undefined), parallel: false, estimate: collectionEstimate(items) });
   }
 
   /** The numbers from..to, both included, split across the parallel subtasks. */
   generateSequence(from: number, to: number): DataSet<number> {
     checkArgument(Number.isSafeInteger(from) && Number.isSafeInteger(to), `generateSequence(${from}, ${to}): bounds must be safe integers`);
     checkArgument(from <= to, `generateSequence(${from}, ${to}): from must not be greater than to`);
-    return this.createSource({ name: `Sequence Source (${from}..${to})`, create: () => new SequenceSource(from, to), type: Types.LONG, parallel: true });
+    return this.createSource({ name: `Sequence Source (${from}..${to})`, create: () => new SequenceSource(from, to), type: Types.LONG, parallel: true, estimate: sequenceEstimate(from, to) });
   }
 
   /** The lines of a file, or of every file in a directory, read in parallel. */
   readTextFile(path: string): DataSet<string> {
-    return this.createSource({ name: `Text File Source (${path})`, create: () => new TextFileSource(path), type: Types.STRING, parallel: true });
+    return this.createSource({ name: `Text File Source (${path})`, create: () => new TextFileSource(path), type: Types.STRING, parallel: true, estimate: fileEstimate(path) });
   }
 
   readCsvFile(path: string): CsvReader {
@@ -72,7 +76,9 @@ export class ExecutionEnvironment extends EnvironmentBase {
   }
 
   createSource<T>(spec: DataSetSourceSpec<T>): DataSet<T> {
-    return new DataSet<T>(this, this.addSourceTransformation(spec as DataSetSourceSpec<unknown>));
+    const t = this.addSourceTransformation(spec as DataSetSourceSpec<unknown>);
+    if (spec.estimate) registerSourceEstimate(t, spec.estimate);
+    return new DataSet<T>(this, t);
   }
 
   // ---- execution ----
@@ -115,7 +121,17 @@ export class ExecutionEnvironment extends EnvironmentBase {
       if (t.parallelismSetByUser) continue;
       t.parallelism = input.isPhysical ? this.effectiveParallelism(input) : -1;
     }
-    return super.translate(jobName, extraSinks);
+    const plans = optimizePlan([...this.sinks, ...extraSinks], {
+      parallelismOf: (t) => this.effectiveParallelism(t),
+      managedMemoryBytes: slotManagedMemoryBytes(this.config, this.config.getInt(ConfigKeys.numberOfTaskSlots, 1)),
+    });
+    const job = super.translate(jobName, extraSinks);
+    for (const v of job.jobGraph.vertices)
+      for (const o of v.operators) {
+        const plan = plans.get(o.id);
+        if (plan) o.optimizer = plan;
+      }
+    return job;
   }
 
   /** What buildStreamGraph will give a physical transformation. */

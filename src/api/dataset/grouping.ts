@@ -2,8 +2,10 @@
 import type { DataSet } from "./data-set.ts";
 import type { FieldRef, KeySpec } from "../keys.ts";
 import { resolveKey } from "../keys.ts";
-import type { SortField } from "../../runtime/operators/batch/index.ts";
+import type { SortField, SortSettings } from "../../runtime/operators/batch/index.ts";
 import { InvalidProgramError } from "../../core/errors.ts";
+import { fieldType } from "../../types/type-information.ts";
+import { Types } from "../../types/types.ts";
 import { callText } from "./field-checks.ts";
 import { Order } from "./order.ts";
 
@@ -30,7 +32,16 @@ export abstract class Grouping<T> {
   protected sortField(field: KeySpec<T>, order: Order): SortField<T> {
     const what = callText("sortGroup", [field, order], this.input.getName());
     if (order !== Order.ASCENDING && order !== Order.DESCENDING) throw new InvalidProgramError(`${what}: groups can only be sorted in Order.ASCENDING or Order.DESCENDING`);
-    const selector = resolveKey(field, this.input.transformation.outputType, what).selector as (value: T) => unknown;
-    return { selector, order };
+    const resolved = resolveKey(field, this.input.transformation.outputType, what);
+    return { selector: resolved.selector as (value: T) => unknown, order, type: resolved.type };
+  }
+
+  /** The record and key types grouped operators store records with (keys of a selector function are untyped). */
+  protected sortSettings(): SortSettings {
+    const inputType = this.input.transformation.outputType;
+    const fields = this.keyFields;
+    if (!inputType || !fields) return { inputType };
+    const types = fields.map((f) => fieldType(inputType, f, "groupBy"));
+    return { inputType, keyType: types.length === 1 ? types[0] : Types.TUPLE(...types) };
   }
 }

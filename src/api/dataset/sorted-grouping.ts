@@ -28,20 +28,23 @@ export class SortedGrouping<T> extends Grouping<T> {
   reduceGroup<O>(reducer: GroupReduceFunction<T, O>, type?: TypeInformation<O>): DataSet<O> {
     const f = userFunction<(vs: T[], out: any) => void>(reducer, "reduce", "SortedGroupReduce");
     const { keySelector: key, sortFields } = this;
-    return this.input.plan({ name: "SortedGroupReduce", kind: "sorted-group-reduce", type, shuffle: { kind: "hash", key }, final: () => new GroupReduceOperator(key, f.call, sortFields, f.lifecycle) });
+    const settings = this.sortSettings();
+    return this.input.plan({ name: "SortedGroupReduce", kind: "sorted-group-reduce", type, shuffle: { kind: "hash", key }, managedMemory: true, final: () => new GroupReduceOperator(key, f.call, sortFields, f.lifecycle, settings) });
   }
 
   /** Calls the function on the sorted groups of each subtask's records, without a shuffle. */
   combineGroup<O>(combiner: GroupCombineFunction<T, O>, type?: TypeInformation<O>): DataSet<O> {
     const f = userFunction<(vs: T[], out: any) => void>(combiner, "combine", "SortedGroupCombine");
     const { keySelector: key, sortFields } = this;
-    return this.input.plan({ name: "SortedGroupCombine", kind: "sorted-group-combine", type, shuffle: { kind: "forward" }, final: () => new GroupCombineOperator(key, f.call, sortFields, undefined, f.lifecycle) });
+    const settings = this.sortSettings();
+    return this.input.plan({ name: "SortedGroupCombine", kind: "sorted-group-combine", type, shuffle: { kind: "forward" }, managedMemory: true, final: () => new GroupCombineOperator(key, f.call, sortFields, undefined, f.lifecycle, settings) });
   }
 
   /** The first n records of each group in sort order. */
   first(n: number): DataSet<T> {
     checkArgument(Number.isInteger(n) && n >= 1, `first(${n}) on '${this.input.getName()}': n must be a positive integer`);
     const { keySelector: key, sortFields } = this;
-    return this.input.plan({ name: `First(${n})`, kind: "sorted-first", type: this.input.transformation.outputType, shuffle: { kind: "hash", key }, final: () => new FirstNOperator<T>(n, key, sortFields) });
+    const settings = this.sortSettings();
+    return this.input.plan({ name: `First(${n})`, kind: "sorted-first", type: this.input.transformation.outputType, shuffle: { kind: "hash", key }, managedMemory: true, final: () => new FirstNOperator<T>(n, key, sortFields, settings) });
   }
 }

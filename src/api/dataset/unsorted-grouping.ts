@@ -18,13 +18,15 @@ export class UnsortedGrouping<T> extends Grouping<T> {
     const f = userFunction<(a: T, b: T) => T>(reducer, "reduce", "Reduce");
     const c = f.forCombiner();
     const key = this.keySelector;
+    const settings = this.sortSettings();
     return this.input.plan({
       name: "Reduce",
       kind: "grouped-reduce",
       type: this.input.transformation.outputType,
-      local: { name: "Combine (Reduce)", kind: "grouped-reduce-combine", create: () => new GroupedReduceOperator(key, c.call, true, c.lifecycle) },
+      local: { name: "Combine (Reduce)", kind: "grouped-reduce-combine", create: () => new GroupedReduceOperator(key, c.call, true, c.lifecycle, settings), managedMemory: true },
       shuffle: { kind: "hash", key },
-      final: () => new GroupedReduceOperator(key, f.call, false, f.lifecycle),
+      managedMemory: true,
+      final: () => new GroupedReduceOperator(key, f.call, false, f.lifecycle, settings),
     });
   }
 
@@ -32,27 +34,29 @@ export class UnsortedGrouping<T> extends Grouping<T> {
   reduceGroup<O>(reducer: GroupReduceFunction<T, O>, type?: TypeInformation<O>): DataSet<O> {
     const f = userFunction<(vs: T[], out: any) => void>(reducer, "reduce", "GroupReduce");
     const key = this.keySelector;
-    return this.input.plan({ name: "GroupReduce", kind: "grouped-group-reduce", type, shuffle: { kind: "hash", key }, final: () => new GroupReduceOperator(key, f.call, undefined, f.lifecycle) });
+    const settings = this.sortSettings();
+    return this.input.plan({ name: "GroupReduce", kind: "grouped-group-reduce", type, shuffle: { kind: "hash", key }, managedMemory: true, final: () => new GroupReduceOperator(key, f.call, undefined, f.lifecycle, settings) });
   }
 
   /** Calls the function on the groups of each subtask's records, without a shuffle (a group may be split). */
   combineGroup<O>(combiner: GroupCombineFunction<T, O>, type?: TypeInformation<O>): DataSet<O> {
     const f = userFunction<(vs: T[], out: any) => void>(combiner, "combine", "GroupCombine");
     const key = this.keySelector;
-    return this.input.plan({ name: "GroupCombine", kind: "grouped-group-combine", type, shuffle: { kind: "forward" }, final: () => new GroupCombineOperator(key, f.call, undefined, undefined, f.lifecycle) });
+    const settings = this.sortSettings();
+    return this.input.plan({ name: "GroupCombine", kind: "grouped-group-combine", type, shuffle: { kind: "forward" }, managedMemory: true, final: () => new GroupCombineOperator(key, f.call, undefined, undefined, f.lifecycle, settings) });
   }
 
   aggregate(agg: Aggregations, field: FieldRef): AggregateOperator<T> {
-    return aggregatePlan(this.input, this.keySelector, agg, field, "aggregate");
+    return aggregatePlan(this.input, this.keySelector, agg, field, "aggregate", this.sortSettings().keyType);
   }
   sum(field: FieldRef): AggregateOperator<T> {
-    return aggregatePlan(this.input, this.keySelector, Aggregations.SUM, field, "sum");
+    return aggregatePlan(this.input, this.keySelector, Aggregations.SUM, field, "sum", this.sortSettings().keyType);
   }
   min(field: FieldRef): AggregateOperator<T> {
-    return aggregatePlan(this.input, this.keySelector, Aggregations.MIN, field, "min");
+    return aggregatePlan(this.input, this.keySelector, Aggregations.MIN, field, "min", this.sortSettings().keyType);
   }
   max(field: FieldRef): AggregateOperator<T> {
-    return aggregatePlan(this.input, this.keySelector, Aggregations.MAX, field, "max");
+    return aggregatePlan(this.input, this.keySelector, Aggregations.MAX, field, "max", this.sortSettings().keyType);
   }
 
   /** Per group, the record with the smallest values of `fields`; the first one seen on ties. */

@@ -45,7 +45,7 @@ export interface TwoInputWindowSpec<T1, T2> {
   assigner: WindowAssigner<any, any>;
   trigger?: Trigger<any, any>;
   evictor?: Evictor<any, any>;
-  allowedLateness?: number | Duration;
+  allowedLateness?: Duration;
   /** For the operator's name: "CoGroup" or "Join". */
   label: string;
 }

@@ -54,6 +54,16 @@ export interface ChainedOperator {
   /** Operators that sort, hash or cache: their weight, and their share of the slot's managed memory (set by the generator). */
   managedMemoryWeight?: number;
   managedMemoryFraction?: number;
+  /** DataSet jobs: what the optimizer chose and estimated (shown by getExecutionPlan and `flinkts info`). */
+  optimizer?: OptimizerAnnotation;
+}
+
+/** The optimizer's choices for one operator: how each input is shipped, its local strategy, its estimated output. */
+export interface OptimizerAnnotation {
+  ship: string[];
+  local?: string;
+  rows?: number;
+  bytes?: number;
 }
 
 export interface JobEdge {

@@ -13,7 +13,7 @@ export interface FunctionLifecycle {
 
 export function openFunction(fn: FunctionLifecycle | undefined, context: OperatorContext): void | Promise<void> {
   if (!fn) return;
-  const rc = new StreamingRuntimeContext(context);
+  const rc = new StreamingRuntimeContext(context, context.broadcastVariables);
   if (typeof fn.setRuntimeContext === "function") fn.setRuntimeContext(rc);
   if (typeof fn.open === "function") return fn.open(rc);
 }

@@ -16,6 +16,10 @@ import { GroupReduceOperator } from "./group-reduce-operator.ts";
 import { GroupedReduceOperator } from "./grouped-reduce-operator.ts";
 import { MapPartitionOperator } from "./map-partition-operator.ts";
 import { MinMaxByOperator } from "./min-max-by-operator.ts";
+import { SortPartitionOperator } from "./sort-partition-operator.ts";
+import { VERIFY_EXTERNAL } from "../sort/sorter-memory.ts";
+import { memoryOf } from "../operator-memory.ts";
+import { Types } from "../../../types/types.ts";
 
 // ---- harness: a collecting Output, a context stub, and runners for one subtask and for combine -> final.
 
@@ -48,12 +52,16 @@ const context: OperatorContext = {
   sendToClient() {},
 };
 
+/** The same, with every sorter forced to its fewest pages: sorts spill and merge in several passes. */
+const spillingContext: OperatorContext = { ...context, config: new Configuration({ [VERIFY_EXTERNAL]: "true" }) };
+let activeContext = context;
+
 type Op = StreamOperator<any, any>;
 
 /** Runs one subtask: setup, open, every record (with a timestamp the result must drop), endInput, close. */
 async function run(op: Op, input: readonly unknown[]): Promise<unknown[]> {
   const out = new CollectingOutput();
-  op.setup(context, out);
+  op.setup(activeContext, out);
   await op.open();
   for (let i = 0; i < input.length; i++) op.processElement(input[i], 1000 + i);
   op.processWatermark(42);
@@ -157,8 +165,13 @@ interface Case {
   name: string;
   run(data: Rec[]): Promise<unknown[]>;
   reference(data: Rec[]): unknown[];
+  /** Compare emission order too (sort-based operators emit groups in key order, so grouped cases compare sets). */
   ordered?: boolean;
+  /** Runs on an external sorter or falls back to one: run again with sorts forced to spill. */
+  sorts?: boolean;
 }
+
+const REC_TYPE = Types.TUPLE(Types.NULLABLE(Types.STRING), Types.NULLABLE(Types.INT), Types.BIGINT, Types.STRING, Types.INT);
 
 const CASES: Case[] = [
   {
@@ -172,7 +185,7 @@ const CASES: Case[] = [
     run: (d) => runPlan(() => new AllReduceOperator(sumA, true), new AllReduceOperator(sumA), d),
     reference: (d) => (d.length ? [d.reduce(sumA)] : []),
   },
-  { name: "grouped reduce", run: (d) => run(new GroupedReduceOperator(key0, sumA), d), reference: (d) => groups(d, key0).map((g) => g.reduce(sumA)) },
+  { name: "grouped reduce", sorts: true, run: (d) => run(new GroupedReduceOperator(key0, sumA), d), reference: (d) => groups(d, key0).map((g) => g.reduce(sumA)) },
   {
     name: "grouped reduce: combiner flushing past 5 entries -> final",
     run: (d) => runPlan(() => new GroupedReduceOperator(key0, sumA, { combine: true, maxEntries: 5 }), new GroupedReduceOperator(key0, sumA), d),
@@ -180,21 +193,31 @@ const CASES: Case[] = [
   },
   {
     name: "grouped reduce on a composite key",
+    sorts: true,
     run: (d) => run(new GroupedReduceOperator((r: Rec) => [r[0], r[3]], sumA), d),
     reference: (d) => groups(d, (r) => [r[0], r[3]]).map((g) => g.reduce(sumA)),
   },
   {
     name: "reduceGroup by key sees the group in arrival order",
+    sorts: true,
     run: (d) => run(new GroupReduceOperator<Rec, unknown>(key0, (vs, out) => out.collect([vs[0]![0], ids(vs)])), d),
     reference: (d) => groups(d, key0).map((g) => [g[0]![0], ids(g)]),
   },
   {
     name: "reduceGroup (all) sorted by a asc, s desc",
+    sorts: true,
     run: (d) => run(new GroupReduceOperator<Rec, unknown>(null, (vs, out) => out.collect(ids(vs)), [{ selector: (r) => r[1], order: "ASCENDING" }, { selector: (r) => r[3], order: "DESCENDING" }]), d),
     reference: (d) => (d.length ? [ids(naiveSort(naiveSort(d, (r) => r[3], true), (r) => r[1]))] : []),
   },
   {
+    name: "reduceGroup by key with the records' type, sorted by s desc",
+    sorts: true,
+    run: (d) => run(new GroupReduceOperator<Rec, unknown>(key0, (vs, out) => out.collect([vs[0]![0], ids(vs)]), [{ selector: (r) => r[3], order: "DESCENDING", type: Types.STRING }], undefined, { inputType: REC_TYPE, keyType: Types.NULLABLE(Types.STRING) }), d),
+    reference: (d) => groups(d, key0).map((g) => [g[0]![0], ids(naiveSort(g, (r) => r[3], true))]),
+  },
+  {
     name: "combineGroup holding at most 7 records -> reduceGroup",
+    sorts: true,
     run: (d) =>
       runPlan(
         () => new GroupCombineOperator<Rec, unknown>(key0, (vs, out) => out.collect([vs[0]![0], vs.length]), undefined, 7),
@@ -205,6 +228,7 @@ const CASES: Case[] = [
   },
   {
     name: "aggregate SUM 1, MAX 2, MIN 3 by key (tuples, last record for the rest)",
+    sorts: true,
     run: (d) => run(new AggregateOperator(key0, [{ agg: "SUM", field: 1 }, { agg: "MAX", field: 2 }, { agg: "MIN", field: 3 }]), d),
     reference: (d) => groups(d, key0).map(aggTuple),
   },
@@ -233,10 +257,16 @@ const CASES: Case[] = [
     run: (d) => runPlan(() => new MinMaxByOperator(key0, [3], "MAX", { combine: true, maxEntries: 2 }), new MinMaxByOperator(key0, [3], "MAX"), d),
     reference: (d) => groups(d, key0).map((g) => naiveBest(g, [(r) => r[3]], 1)),
   },
-  { name: "distinct by key", ordered: true, run: (d) => run(new DistinctOperator(key0), d), reference: (d) => groups(d, key0).map((g) => g[0]) },
+  { name: "distinct by key", sorts: true, run: (d) => run(new DistinctOperator(key0), d), reference: (d) => groups(d, key0).map((g) => g[0]) },
+  {
+    name: "distinct by key: combiner -> final",
+    sorts: true,
+    run: (d) => runPlan(() => new DistinctOperator(key0, true), new DistinctOperator(key0), d),
+    reference: (d) => groups(d, key0).map((g) => g[0]),
+  },
   {
     name: "distinct on (a, s)",
-    ordered: true,
+    sorts: true,
     run: (d) => run(new DistinctOperator((r: Rec) => [r[1], r[3]]), d),
     reference: (d) => groups(d, (r) => [r[1], r[3]]).map((g) => g[0]),
   },
@@ -249,33 +279,69 @@ const CASES: Case[] = [
   { name: "first(10) overall", ordered: true, run: (d) => run(new FirstNOperator(10, null), d), reference: (d) => d.slice(0, 10) },
   {
     name: "first(4) by key sorted by a desc",
-    ordered: true,
+    sorts: true,
     run: (d) => run(new FirstNOperator(4, key0, [{ selector: (r: Rec) => r[1], order: "DESCENDING" }]), d),
     reference: (d) => groups(d, key0).flatMap((g) => naiveSort(g, (r) => r[1], true).slice(0, 4)),
   },
   {
-    name: "first(1500) overall sorted by s asc (prunes its buffer)",
+    name: "first(1500) overall sorted by s asc",
     ordered: true,
+    sorts: true,
     run: (d) => run(new FirstNOperator(1500, null, [{ selector: (r: Rec) => r[3], order: "ASCENDING" }]), d),
     reference: (d) => naiveSort(d, (r) => r[3]).slice(0, 1500),
   },
   { name: "count", run: (d) => run(new CountOperator(), d), reference: (d) => [d.length] },
+  {
+    name: "sortPartition by key asc, a desc (stable)",
+    ordered: true,
+    sorts: true,
+    run: (d) => run(new SortPartitionOperator([{ selector: (r: Rec) => r[0], order: "ASCENDING" }, { selector: (r: Rec) => r[1], order: "DESCENDING" }]), d),
+    reference: (d) => d.slice().sort((x, y) => compareValues(x[0], y[0]) || compareValues(y[1], x[1]) || (x[0] === undefined ? 1 : 0) - (y[0] === undefined ? 1 : 0) || x[4] - y[4]),
+  },
+  {
+    name: "sortPartition by s desc, typed",
+    ordered: true,
+    sorts: true,
+    run: (d) => run(new SortPartitionOperator([{ selector: (r: Rec) => r[3], order: "DESCENDING", type: Types.STRING }], { inputType: REC_TYPE }), d),
+    reference: (d) => d.slice().sort((x, y) => compareValues(y[3], x[3]) || x[4] - y[4]),
+  },
 ];
 
 describe("batch drivers against naive references", () => {
   for (const c of CASES) {
     for (const ds of DATASETS) {
-      test(`${c.name} — ${ds.name}`, async () => {
-        const actual = await c.run(ds.data);
-        const expected = c.reference(ds.data);
-        if (c.ordered) expect(actual.map(canon)).toEqual(expected.map(canon));
-        else expect(sorted(actual)).toEqual(sorted(expected));
-      });
+      for (const spill of c.sorts ? [false, true] : [false]) {
+        test(`${c.name} — ${ds.name}${spill ? " — sorts forced to spill" : ""}`, async () => {
+          activeContext = spill ? spillingContext : context;
+          try {
+            const actual = await c.run(ds.data);
+            const expected = c.reference(ds.data);
+            if (c.ordered) expect(actual.map(canon)).toEqual(expected.map(canon));
+            else expect(sorted(actual)).toEqual(sorted(expected));
+          } finally {
+            activeContext = context;
+          }
+        });
+      }
     }
   }
 });
 
 describe("batch driver details", () => {
+  test("with sorts forced to spill, sorting operators spill and leave no files behind", async () => {
+    const io = memoryOf(spillingContext).io;
+    const before = io.spilledBytes;
+    activeContext = spillingContext;
+    try {
+      await run(new SortPartitionOperator([{ selector: key0, order: "ASCENDING" }]), DATASETS[1]!.data);
+      await run(new GroupedReduceOperator(key0, sumA), DATASETS[3]!.data);
+    } finally {
+      activeContext = context;
+    }
+    expect(io.spilledBytes - before).toBeGreaterThan(100_000);
+    expect(io.bytesOnDisk()).toBe(0);
+  });
+
   test("a combiner emits and clears once it holds more than maxEntries keys", async () => {
     const out = new CollectingOutput();
     const op: Op = new GroupedReduceOperator<number>((v) => v, (a) => a, { combine: true, maxEntries: 5 });
@@ -348,15 +414,17 @@ describe("batch driver details", () => {
   });
 
   test.each([
-    [new GroupReduceOperator(key0, () => {}), "GroupReduce (hash) by key", "finalize"],
+    [new GroupReduceOperator(key0, () => {}), "GroupReduce (sort) by key", "finalize"],
     [new GroupReduceOperator(null, () => {}, [{ selector: key0, order: "DESCENDING" }]), "GroupReduce (all), sorted (desc)", "finalize"],
-    [new GroupCombineOperator(key0, () => {}), "GroupCombine (hash) by key", "combine"],
+    [new GroupCombineOperator(key0, () => {}), "GroupCombine (sort) by key", "combine"],
     [new AggregateOperator(null, [{ agg: "SUM", field: 1 }], true), "Combine (SUM of 1)", "combine"],
     [new AggregateOperator(key0, [{ agg: "SUM", field: 1 }, { agg: "MIN", field: 2 }]), "Aggregate (SUM of 1, MIN of 2) by key", "finalize"],
     [new GroupedReduceOperator(key0, sumA, true), "Combine (hash reduce) by key", "combine"],
     [new AllReduceOperator(sumA), "Reduce (all)", "finalize"],
     [new MinMaxByOperator(key0, [1, 2], "MAX"), "MaxBy (1, 2) by key", "finalize"],
-    [new DistinctOperator(key0), "Distinct by key", "consume"],
+    [new DistinctOperator(key0), "Distinct by key", "finalize"],
+    [new DistinctOperator(key0, true), "Combine (Distinct) by key", "combine"],
+    [new SortPartitionOperator([{ selector: key0, order: "ASCENDING" }, { selector: key0, order: "DESCENDING" }]), "SortPartition (asc, desc)", "finalize"],
     [new FirstNOperator(2, key0), "First (2) by key", "consume"],
     [new MapPartitionOperator(() => {}), "MapPartition", "finalize"],
     [new CountOperator(), "Count", "combine"],

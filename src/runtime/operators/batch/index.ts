@@ -13,4 +13,5 @@ export { type GroupReduceFunction, GroupReduceOperator } from "./group-reduce-op
 export { GroupedReduceOperator } from "./grouped-reduce-operator.ts";
 export { type MapPartitionFunction, MapPartitionOperator } from "./map-partition-operator.ts";
 export { MinMaxByOperator } from "./min-max-by-operator.ts";
-export { type SortField, sortGroup } from "./sort-group.ts";
+export { type SortField, type SortSettings } from "./sort-group.ts";
+export { SortPartitionOperator } from "./sort-partition-operator.ts";

@@ -1,10 +1,25 @@
-/** sortGroup: a stable in-place sort of one group's records by a list of key selectors and orders. */
-import { compareValues } from "./compare-values.ts";
+/** Sort fields (sortGroup, sortPartition) and the external sorter a grouped operator keeps its input in. */
+import { GenericSerializer } from "../../../types/generic-serializer.ts";
+import type { KeyField } from "../../../types/sort/key-encoder.ts";
+import type { TypeInformation } from "../../../types/type-information.ts";
+import type { TypeSerializer } from "../../../types/type-serializer.ts";
+import type { OperatorContext } from "../operator-context.ts";
+import { ExternalSorter, type SortCombiner } from "../sort/external-sorter.ts";
+import type { SortedCursor } from "../sort/sort-entry.ts";
+import { sorterMemory } from "../sort/sorter-memory.ts";
+import type { KeySelector } from "./batch-operator.ts";
 
-/** One sortGroup(field, order) of the API, with the field already turned into a selector. */
+/** One sortGroup(field, order) or sortPartition(field, order) of the API, the field turned into a selector (and its type when known). */
 export interface SortField<T = unknown> {
   selector: (value: T) => unknown;
   order: "ASCENDING" | "DESCENDING";
+  type?: TypeInformation;
+}
+
+/** What the API knows of a grouped operator's records: their type (for the serializer) and the grouping key's type. */
+export interface SortSettings {
+  inputType?: TypeInformation;
+  keyType?: TypeInformation;
 }
 
 /** Renders sort fields for describe(). */
@@ -13,34 +28,24 @@ export function sortText(fields: readonly SortField<never>[] | undefined): strin
   return `, sorted (${fields.map((f) => (f.order === "ASCENDING" ? "asc" : "desc")).join(", ")})`;
 }
 
+/** The serializer records are stored with: the type's, or GENERIC when the type is unknown. */
+export function recordSerializer<T>(type: TypeInformation | undefined): TypeSerializer<T> {
+  return (type ? type.createSerializer() : new GenericSerializer()) as TypeSerializer<T>;
+}
+
 /**
- * Sorts `values` in place, lexicographically over `fields`; records with equal keys keep their
- * order. Each selector runs once per record (keys are extracted up front), not per comparison.
+ * A sorter over the operator's share of managed memory, by the grouping key (ascending; none:
+ * one group of everything) then the sort fields; groups are runs of equal grouping keys. Ties
+ * keep arrival order, so "the first record seen" survives sorting.
  */
-export function sortGroup<T>(values: T[], fields: readonly SortField<T>[]): T[] {
-  const n = values.length;
-  const f = fields.length;
-  if (n < 2 || f === 0) return values;
-  const keys: unknown[][] = new Array(f);
-  const signs = new Int8Array(f);
-  for (let j = 0; j < f; j++) {
-    const selector = fields[j]!.selector;
-    const column = new Array<unknown>(n);
-    for (let i = 0; i < n; i++) column[i] = selector(values[i]!);
-    keys[j] = column;
-    signs[j] = fields[j]!.order === "DESCENDING" ? -1 : 1;
-  }
-  const order = new Array<number>(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((x, y) => {
-    for (let j = 0; j < f; j++) {
-      const column = keys[j]!;
-      const c = compareValues(column[x], column[y]);
-      if (c !== 0) return c * signs[j]!;
-    }
-    return x - y;
-  });
-  const copy = values.slice();
-  for (let i = 0; i < n; i++) values[i] = copy[order[i]!]!;
-  return values;
+export function groupSorter<T>(
+  context: OperatorContext,
+  key: KeySelector<T> | null,
+  sortFields: readonly SortField<T>[] | undefined,
+  settings: SortSettings,
+  options?: { combiner?: SortCombiner<T>; emitWhenFull?: (sorted: SortedCursor) => void },
+): ExternalSorter<T> {
+  const fields: KeyField<T>[] = key === null ? [] : [{ selector: key, order: "ASCENDING", type: settings.keyType }];
+  for (const f of sortFields ?? []) fields.push(f);
+  return new ExternalSorter<T>({ fields, groupFields: key === null ? 0 : 1, serializer: recordSerializer(settings.inputType) }, sorterMemory(context), options);
 }

@@ -1,0 +1,97 @@
+/**
+ * coGroup and cross end to end against naive references on the seeded inputs (null keys form a
+ * group of their own in coGroup; one group larger than the tiny memory), at parallelism 1 and
+ * 2, with ample and tiny (spilling) managed memory.
+ */
+import { describe, expect, test } from "bun:test";
+import { ExecutionEnvironment, Types } from "../../src/index.ts";
+import { byKey, digest, inputs, makeRow, runVariant, sorted, VARIANTS, writeCasesJob, type JobCase, type Row } from "./binary-cases.ts";
+
+interface Case extends JobCase {
+  expected: (left: Row[], right: Row[], sizes: { size1: number; keys: number; seed: number }) => unknown[];
+  exact?: boolean;
+}
+
+/** Per key of either input: [key, records of the first, records of the second, sum of their ids]. */
+function groupCounts(l: Row[], r: Row[]): unknown[] {
+  const a = byKey(l, (x) => x[0]);
+  const b = byKey(r, (x) => x[0]);
+  const keys = new Set([...a.keys(), ...b.keys()]);
+  const idSum = (rows: Row[] | undefined) => (rows ?? []).reduce((s, x) => s + x[2], 0);
+  return [...keys].map((k) => [k, a.get(k)?.length ?? 0, b.get(k)?.length ?? 0, idSum(a.get(k)) + idSum(b.get(k))]);
+}
+
+const COUNTS = `(xs, ys, out) => { let k, n1 = 0, n2 = 0, s = 0; for (const x of xs) { k = x[0]; n1++; s += x[2]; } for (const y of ys) { k = y[0]; n2++; s += y[2]; } out.collect([k, n1, n2, s]); }`;
+const crossIds = (l: Row[], r: Row[]) => digest(l.flatMap((a) => r.map((b) => [a[2], b[2]] as [number, number])));
+const below = (n: number) => (x: Row) => x[2] < n;
+
+const CASES: Case[] = [
+  { name: "coGroup: group sizes per key", job: `left.coGroup(right).where(0).equalTo(0).with(${COUNTS})`, expected: groupCounts },
+  {
+    name: "coGroup: one group larger than memory",
+    job: `env.generateSequence(0, size1 - 1).map((i) => makeRow(i, keys, seed, 3), T3).coGroup(right).where(0).equalTo(0).with(${COUNTS})`,
+    expected: (_l, r, s) => groupCounts(Array.from({ length: s.size1 }, (_, i) => makeRow(i, s.keys, s.seed, 3)), r),
+  },
+  {
+    name: "coGroup: RichCoGroupFunction on key selectors",
+    job: `left.coGroup(right).where((t) => t[0]).equalTo((t) => t[0]).with(new NonEmptySides())`,
+    expected: (l, r) => groupCounts(l, r).map((g: any) => [g[0], g[1] > 0 && g[2] > 0]),
+  },
+  { name: "coGroup: empty first input", job: `empty.coGroup(right.filter((r) => r[2] < 300)).where(0).equalTo(0).with(${COUNTS})`, expected: (_l, r) => groupCounts([], r.filter(below(300))) },
+  { name: "coGroup: one source with itself", job: `right.coGroup(right).where(0).equalTo(0).with(${COUNTS})`, expected: (_l, r) => groupCounts(r, r) },
+  {
+    name: "cross: pairs",
+    job: `left.filter((r) => r[2] < 40).cross(right.filter((r) => r[2] < 30))`,
+    expected: (l, r) => l.filter(below(40)).flatMap((a) => r.filter(below(30)).map((b) => [a, b])),
+  },
+  { name: "cross: with()", job: `digest(left.filter((r) => r[2] < 150).cross(right.filter((r) => r[2] < 100)).with((a, b) => [a[2], b[2]]))`, expected: (l, r) => crossIds(l.filter(below(150)), r.filter(below(100))), exact: true },
+  { name: "crossWithTiny", job: `digest(left.filter((r) => r[2] < 150).crossWithTiny(right.filter((r) => r[2] < 100)).with((a, b) => [a[2], b[2]]))`, expected: (l, r) => crossIds(l.filter(below(150)), r.filter(below(100))), exact: true },
+  {
+    name: "crossWithHuge: a block side larger than memory",
+    job: `digest(left.filter((r) => r[2] < 30000).crossWithHuge(right.filter((r) => r[2] < 12)).with((a, b) => [a[2], b[2]]))`,
+    expected: (l, r) => crossIds(l.filter(below(30000)), r.filter(below(12))),
+    exact: true,
+  },
+  {
+    name: "cross: RichCrossFunction and a projection",
+    job: `left.filter((r) => r[2] < 20).cross(right.filter((r) => r[2] < 20)).with(new IdPair()).cross(empty.union(right.filter((r) => r[2] < 2))).projectFirst(0, 1).projectSecond(2)`,
+    expected: (l, r) => l.filter(below(20)).flatMap((a) => r.filter(below(20)).map((b) => [a[2], b[2]])).flatMap((p) => r.filter(below(2)).map((c) => [p[0], p[1], c[2]])),
+  },
+  { name: "cross: an empty input", job: `empty.cross(right)`, expected: () => [] },
+];
+
+const PRELUDE = `
+class NonEmptySides extends RichCoGroupFunction {
+  coGroup(xs, ys, out) { let k, a = false, b = false; for (const x of xs) { k = x[0]; a = true; } for (const y of ys) { k = y[0]; b = true; } out.collect([k, a && b]); }
+}
+class IdPair extends RichCrossFunction {
+  open() { this.ok = this.getRuntimeContext().getNumberOfParallelSubtasks() >= 1; }
+  cross(a, b) { return this.ok ? [a[2], b[2]] : null; }
+}
+`;
+
+const jobFile = writeCasesJob(CASES, PRELUDE);
+
+describe.each(VARIANTS)("coGroup and cross ($name)", (variant) => {
+  let results: Promise<Record<string, any[]>> | undefined;
+  const { left, right } = inputs(variant);
+  test.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
+    const all = await (results ??= runVariant(jobFile, variant));
+    expect(Object.keys(all)).toContain(c.name);
+    const expected = c.expected(left, right, variant);
+    if (c.exact) expect(all[c.name]).toEqual(expected);
+    else expect(sorted(all[c.name]!)).toEqual(sorted(expected));
+  }, 120_000);
+});
+
+describe("coGroup and cross programs", () => {
+  const env = ExecutionEnvironment.createLocalEnvironment(2);
+  const a = env.fromCollection<[string, number]>([["a", 1]], Types.TUPLE(Types.STRING, Types.INT));
+  test("coGroup key types must match", () => {
+    expect(() => a.coGroup(a).where(0).equalTo(1)).toThrow(/key types do not match: STRING in the first input, INT in the second/);
+  });
+  test("cross pairs are typed when both inputs are", () => {
+    expect(a.cross(a).getType().toString()).toBe("TUPLE(TUPLE(STRING, INT), TUPLE(STRING, INT))");
+    expect(a.cross(a).projectSecond(1).projectFirst(0).getType().toString()).toBe("TUPLE(INT, STRING)");
+  });
+});
