@@ -91,6 +91,7 @@ export abstract class AbstractStreamOperatorTestHarness<OUT = unknown> {
       },
       getAccumulator: (n) => this.accumulators.get(n),
       executeInMailbox: this.time.executeInMailbox,
+      processingTime: { clock: this.time.clock, scheduler: this.time },
       sendToClient: () => {},
     };
     this.operator.setup(this.context, this.output);

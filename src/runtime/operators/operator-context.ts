@@ -5,6 +5,7 @@ import type { KeyedStateBackend } from "../state/keyed-state-backend.ts";
 import type { InternalTimeServiceManager } from "./timers/internal-time-service-manager.ts";
 import type { MemoryManager } from "../../memory/memory-manager.ts";
 import type { IOManager } from "../../io/io-manager.ts";
+import type { ProcessingTimeScheduler } from "./timers/internal-timer-service.ts";
 
 export interface OperatorContext {
   readonly operatorId: number;
@@ -21,12 +22,23 @@ export interface OperatorContext {
   getAccumulator(name: string): Accumulator<unknown, unknown> | undefined;
   /** Runs `action` on the task's mailbox thread between input batches. */
   executeInMailbox(action: () => void | Promise<void>): void;
+  /**
+   * Processing time for operators that act on it without keyed timers (periodic watermarks): the
+   * clock and a scheduler whose callbacks should only post mail. Tasks pass the wall clock;
+   * test harnesses pass the test's clock. Absent: use the wall clock.
+   */
+  readonly processingTime?: ProcessingTimeContext;
   /** Sends data to the client that submitted the job (collect and print sinks). */
   sendToClient(channel: string, payload: unknown): void;
   /** Managed memory and spill files; absent outside a cluster (see memoryOf in operator-memory.ts). */
   readonly memory?: OperatorMemory;
   /** The broadcast sets (withBroadcastSet) of a DataSet operator by name, read completely before it opens. */
   readonly broadcastVariables?: Map<string, unknown[]>;
+}
+
+export interface ProcessingTimeContext {
+  readonly clock: () => number;
+  readonly scheduler: ProcessingTimeScheduler;
 }
 
 /** The slot's managed memory and spill files, and this operator's share of the memory. */

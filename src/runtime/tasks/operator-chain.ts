@@ -22,6 +22,7 @@ import type { IOManager } from "../../io/io-manager.ts";
 import type { BlockingSpill } from "../network/result-subpartition.ts";
 import type { Accumulator } from "../../core/accumulators.ts";
 import { engineNow } from "../../core/clock.ts";
+import { WALL_CLOCK } from "../operators/timers/internal-timer-service.ts";
 
 export interface ChainServices {
   net: NetworkEnvironment;
@@ -107,6 +108,7 @@ export function buildOperatorChain(dep: TaskDeployment, s: ChainServices): Opera
       getAccumulator: (name) => s.accumulators.get(name),
       executeInMailbox: s.executeInMailbox,
       sendToClient: s.sendToClient,
+      processingTime: WALL_CLOCK,
       memory: { manager: s.memory, io: s.io, fraction: desc.managedMemoryFraction ?? 0 },
     };
     operators[i]!.setup(context, output);

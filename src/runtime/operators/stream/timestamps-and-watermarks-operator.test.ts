@@ -1,10 +1,14 @@
-/** TimestampsAndWatermarksOperator step by step: assigned timestamps, advancing watermarks only, MAX passes, status. */
+/**
+ * TimestampsAndWatermarksOperator step by step: assigned timestamps, advancing watermarks only, MAX passes, status;
+ * periodic watermarks and idleness follow the context's processing time, so a harness drives them.
+ */
 import { describe, expect, test } from "bun:test";
 import { TimestampsAndWatermarksOperator } from "./timestamps-and-watermarks-operator.ts";
 import { WatermarkStrategy } from "../../../api/watermark-strategy.ts";
 import type { Output } from "../stream-operator.ts";
 import type { OperatorContext } from "../operator-context.ts";
 import { MAX_WATERMARK, NO_TIMESTAMP } from "../../../core/stream-element.ts";
+import { OneInputStreamOperatorTestHarness } from "../../../libs/testing/index.ts";
 
 /** Output log: "v@ts" records, "wm:n" watermarks, "idle"/"active" status. */
 function harness<T>(strategy: WatermarkStrategy<T>, interval = 0) {
@@ -96,4 +100,53 @@ describe("timestamps and watermarks", () => {
     op.close();
     expect(log).toEqual(["10@10", "wm:9"]);
   });
+});
+
+type Ev = { ts: number };
+const bounded = WatermarkStrategy.forBoundedOutOfOrderness<Ev>(10).withTimestampAssigner((e) => e.ts);
+
+/** The watermark and status elements the harness saw, as a compact list. */
+function marks(h: OneInputStreamOperatorTestHarness<Ev, Ev>): (number | string)[] {
+  return h.getOutput().flatMap((e) => ("watermark" in e ? [e.watermark] : "watermarkStatus" in e ? [e.watermarkStatus] : []));
+}
+
+test("the generator is asked every interval of the harness's processing time, not the wall clock", async () => {
+  const h = new OneInputStreamOperatorTestHarness<Ev, Ev>(new TimestampsAndWatermarksOperator(bounded, 200));
+  await h.open();
+  h.processElement({ ts: 100 });
+  h.processElement({ ts: 50 });
+  await Bun.sleep(250); // real time passing changes nothing
+  h.setProcessingTime(199);
+  expect(marks(h)).toEqual([]);
+  h.setProcessingTime(200);
+  expect(marks(h)).toEqual([89]);
+  h.processElement({ ts: 300 });
+  h.setProcessingTime(1000); // four more emits are due; only advancing watermarks leave
+  expect(marks(h)).toEqual([89, 289]);
+  expect(h.extractOutputStreamRecords().map((r) => r.timestamp)).toEqual([100, 50, 300]);
+  await h.close();
+});
+
+test("withIdleness marks the output idle after the timeout of processing time without events, active on the next event", async () => {
+  const h = new OneInputStreamOperatorTestHarness<Ev, Ev>(new TimestampsAndWatermarksOperator(bounded.withIdleness(500), 100));
+  await h.open();
+  h.processElement({ ts: 20 });
+  // each emit sets the next one interval after the harness's time then
+  for (const t of [100, 200, 300, 400, 500]) h.setProcessingTime(t);
+  expect(marks(h)).toEqual([9]);
+  h.setProcessingTime(600); // the emit at 100 saw the last activity: idle from 600
+  expect(marks(h)).toEqual([9, "IDLE"]);
+  h.processElement({ ts: 40 });
+  h.setProcessingTime(700);
+  expect(marks(h)).toEqual([9, "IDLE", "ACTIVE", 29]);
+  await h.close();
+});
+
+test("an interval of 0 never asks the generator periodically", async () => {
+  const h = new OneInputStreamOperatorTestHarness<Ev, Ev>(new TimestampsAndWatermarksOperator(bounded, 0));
+  await h.open();
+  h.processElement({ ts: 100 });
+  h.setProcessingTime(10_000);
+  expect(marks(h)).toEqual([]);
+  await h.close();
 });

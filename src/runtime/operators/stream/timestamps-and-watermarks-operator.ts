@@ -5,8 +5,9 @@
  * Watermarks: only advancing ones leave; upstream watermarks are swallowed except the final
  * MAX_WATERMARK of a bounded input. Status: the output is idle while the generator says so
  * (withIdleness) or the whole input is idle; a record makes it active again.
- * Threading: the interval timer only posts mail; the generator runs on the task's thread.
- * Lifecycle: the timer starts in open and stops at endInput or close.
+ * Threading: the periodic timer (the context's processing time: real timers in a task, the
+ * test's clock in a harness) only posts mail; the generator runs on the task's thread.
+ * Lifecycle: the timer starts in open, is set again after each emit, and stops at endInput or close.
  */
 import { AbstractStreamOperator } from "../stream-operator.ts";
 import { MAX_WATERMARK, MIN_WATERMARK, type Watermark } from "../../../core/stream-element.ts";
@@ -17,6 +18,7 @@ import {
   type WatermarkOutput,
   type WatermarkStrategy,
 } from "../../../api/watermark-strategy.ts";
+import { WALL_CLOCK } from "../timers/internal-timer-service.ts";
 
 export class TimestampsAndWatermarksOperator<T> extends AbstractStreamOperator<T, T> implements WatermarkOutput {
   private generator!: WatermarkGenerator<T>;
@@ -25,7 +27,7 @@ export class TimestampsAndWatermarksOperator<T> extends AbstractStreamOperator<T
   private generatorIdle = false;
   private inputIdle = false;
   private emittedIdle = false;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private timer: unknown;
   private stopped = false;
 
   constructor(
@@ -39,11 +41,19 @@ export class TimestampsAndWatermarksOperator<T> extends AbstractStreamOperator<T
 
   override open(): void {
     const inner = this.strategy.createWatermarkGenerator({ autoWatermarkInterval: this.interval });
-    this.generator = this.strategy.idleTimeout > 0 ? new WatermarksWithIdleness(inner, this.strategy.idleTimeout) : inner;
-    if (this.interval > 0) {
-      this.timer = setInterval(() => this.context.executeInMailbox(() => this.onPeriodicEmit()), this.interval);
-      (this.timer as { unref?: () => void }).unref?.();
-    }
+    this.generator = this.strategy.idleTimeout > 0 ? new WatermarksWithIdleness(inner, this.strategy.idleTimeout, (this.context.processingTime ?? WALL_CLOCK).clock) : inner;
+    this.schedulePeriodicEmit();
+  }
+
+  private schedulePeriodicEmit(): void {
+    if (this.interval <= 0 || this.stopped) return;
+    const { scheduler } = this.context.processingTime ?? WALL_CLOCK;
+    this.timer = scheduler.schedule(this.interval, () => {
+      this.timer = undefined;
+      this.context.executeInMailbox(() => this.onPeriodicEmit());
+      this.schedulePeriodicEmit();
+    });
+    (this.timer as { unref?: () => void } | undefined)?.unref?.();
   }
 
   processElement(value: T, timestamp: number): void {
@@ -113,7 +123,7 @@ export class TimestampsAndWatermarksOperator<T> extends AbstractStreamOperator<T
 
   private stop(): void {
     this.stopped = true;
-    if (this.timer !== undefined) clearInterval(this.timer);
+    if (this.timer !== undefined) (this.context.processingTime ?? WALL_CLOCK).scheduler.cancel(this.timer);
     this.timer = undefined;
   }
 

@@ -31,6 +31,9 @@ export const SYSTEM_SCHEDULER: ProcessingTimeScheduler = {
   cancel: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 
+/** What tasks give operators as processing time: the engine's clock and real timers. */
+export const WALL_CLOCK = { clock: engineNow, scheduler: SYSTEM_SCHEDULER } as const;
+
 /** Plain data: the timers of each key group, as [key, timestamp, namespace, seq] entries (see TimerEntry). */
 export interface TimersSnapshot {
   maxParallelism: number;
