@@ -107,7 +107,7 @@ const bounded = WatermarkStrategy.forBoundedOutOfOrderness<Ev>(10).withTimestamp
 
 /** The watermark and status elements the harness saw, as a compact list. */
 function marks(h: OneInputStreamOperatorTestHarness<Ev, Ev>): (number | string)[] {
-  return h.getOutput().flatMap((e) => ("watermark" in e ? [e.watermark] : "watermarkStatus" in e ? [e.watermarkStatus] : []));
+  return h.getOutput().flatMap((e): (number | string)[] => ("watermark" in e ? [e.watermark] : "watermarkStatus" in e ? [e.watermarkStatus] : []));
 }
 
 test("the generator is asked every interval of the harness's processing time, not the wall clock", async () => {
