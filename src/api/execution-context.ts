@@ -15,6 +15,8 @@ export interface ExecutionResultData {
   accumulators: Record<string, unknown>;
   /** Records sent to the client by collect sinks, by channel. */
   collected: Record<string, unknown[]>;
+  /** Bytes the job wrote to spill files, summed over its slots (absent: none). */
+  spilledBytes?: number;
   /** Set when the execution failed or was cancelled: a replay fails it with the same message. */
   failure?: { name: string; message: string };
 }

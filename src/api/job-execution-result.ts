@@ -1,4 +1,4 @@
-/** What execute() returns: the job id, its net runtime and the merged accumulators. */
+/** What execute() returns: the job id, its net runtime, the merged accumulators and the bytes it spilled. */
 import type { ExecutionResultData, JobHandle } from "./execution-context.ts";
 
 export class JobExecutionResult {
@@ -9,6 +9,14 @@ export class JobExecutionResult {
   /** Net runtime in milliseconds (or in the given unit: "ms" | "s"). */
   getNetRuntime(unit: "ms" | "s" = "ms"): number {
     return unit === "s" ? Math.floor(this.data.netRuntimeMs / 1000) : this.data.netRuntimeMs;
+  }
+  /**
+   * Bytes the job wrote to disk because they did not fit in memory: sort runs and merges, hash
+   * join partitions, cross blocks, blocking and held-back pipelined results; summed over every
+   * slot. 0 when it all fit.
+   */
+  getSpilledBytes(): number {
+    return this.data.spilledBytes ?? 0;
   }
   getAccumulatorResult<T = unknown>(name: string): T {
     return this.data.accumulators[name] as T;

@@ -78,4 +78,14 @@ describe("StatusLine", () => {
       "",
     ]);
   });
+
+  test("the summary adds the bytes the tasks spilled, when there were any", () => {
+    process.env.NO_COLOR = "1";
+    const out = new FakeStream(false);
+    const job = runFakeJob(new StatusLine(out as any, out as any));
+    job.onTaskState(0, 0, "FINISHED", undefined, undefined, 0);
+    job.onTaskState(1, 0, "FINISHED", undefined, undefined, 3 * 1048576 + 1);
+    expect(job.spilledBytes).toBe(3 * 1048576 + 1);
+    expect(out.text).toMatch(/ FINISHED in \d+\.\d{3} s: 1500 records from sources, 1500 records received by tasks, 3145729 bytes spilled \(3\.0 MiB\)\n$/);
+  });
 });

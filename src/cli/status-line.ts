@@ -1,7 +1,8 @@
 /**
  * The live status line while a job runs on a terminal (job state, records in/out per vertex,
- * records/s), and the summary when it ends. Plain lines when stdout is not a TTY or NO_COLOR is
- * set. Job output (print) is written between redraws so the two never mix.
+ * records/s), and the summary when it ends (with the bytes spilled to disk when there were
+ * any). Plain lines when stdout is not a TTY or NO_COLOR is set. Job output (print) is written
+ * between redraws so the two never mix.
  */
 import kleur from "kleur";
 import type { JobListener, JobMaster } from "../cluster/job-master.ts";
@@ -80,7 +81,9 @@ export class StatusLine implements JobListener {
     const records = job.graph.all().filter((e) => !e.vertex.isSource).reduce((s, e) => s + e.recordsIn, 0);
     const sourceOut = job.graph.all().filter((e) => e.vertex.isSource).reduce((s, e) => s + e.recordsIn, 0);
     const colour = status === "FINISHED" ? kleur.green : kleur.red;
-    const line = `Job '${job.jobGraph.name}' (${job.jobGraph.jobId}) ${colour(status)} in ${(job.durationMs / 1000).toFixed(3)} s: ${sourceOut} records from sources, ${records} records received by tasks`;
+    // the exact byte count comes first so scripts can parse it (test/bench/measure.ts spilledBytes)
+    const spilled = job.spilledBytes > 0 ? `, ${job.spilledBytes} bytes spilled (${mib(job.spilledBytes)})` : "";
+    const line = `Job '${job.jobGraph.name}' (${job.jobGraph.jobId}) ${colour(status)} in ${(job.durationMs / 1000).toFixed(3)} s: ${sourceOut} records from sources, ${records} records received by tasks${spilled}`;
     this.out.write(line + "\n");
   }
 
@@ -95,6 +98,10 @@ function fmt(n: number): string {
   if (n >= 1e6) return (n / 1e6).toFixed(1) + "M";
   if (n >= 1e4) return (n / 1e3).toFixed(0) + "K";
   return String(Math.round(n));
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MiB`;
 }
 
 function stripAnsi(s: string): string {

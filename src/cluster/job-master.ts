@@ -24,6 +24,8 @@ export class JobMaster {
   private readonly accumulators: Record<string, AccumulatorSnapshot>[] = [];
   private readonly collected: Record<string, unknown[]> = {};
   private failure: SerializedError | undefined;
+  /** Bytes written to spill files by all of the job's tasks, reported as they end. */
+  spilledBytes = 0;
   private limitReached = false;
   private readonly startedAt = engineNow();
   finishedAt: number | undefined;
@@ -70,8 +72,10 @@ export class JobMaster {
     this.checkDone();
   }
 
-  onTaskState(vertexId: number, subtask: number, state: ExecutionState, error?: SerializedError, accumulators?: Record<string, AccumulatorSnapshot>): void {
+  onTaskState(vertexId: number, subtask: number, state: ExecutionState, error?: SerializedError, accumulators?: Record<string, AccumulatorSnapshot>, spilledBytes = 0): void {
     const e = this.graph.execution(vertexId, subtask);
+    // counted before the transition check: the bytes are the slot's, whatever this execution's state
+    this.spilledBytes += spilledBytes;
     if (!this.graph.transition(e, state)) return;
     if (accumulators && Object.keys(accumulators).length > 0) this.accumulators.push(accumulators);
     if (state === "FAILED") this.fail(error ?? { name: "Error", message: `${e.vertex.name} (${subtask + 1}/${e.vertex.parallelism}) failed` });
@@ -146,6 +150,7 @@ export class JobMaster {
         netRuntimeMs: this.durationMs,
         accumulators: Object.fromEntries(mergeAccumulators(this.accumulators)),
         collected: this.collected,
+        spilledBytes: this.spilledBytes,
       });
     }
   }

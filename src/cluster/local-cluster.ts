@@ -88,7 +88,7 @@ export class LocalCluster {
     switch (m.t) {
       case "state":
         this.jobs.get(m.jobId)?.onMetrics(m.vertexId, m.subtask, m.in, m.out);
-        this.jobs.get(m.jobId)?.onTaskState(m.vertexId, m.subtask, m.state, m.error, m.accumulators);
+        this.jobs.get(m.jobId)?.onTaskState(m.vertexId, m.subtask, m.state, m.error, m.accumulators, m.spilledBytes);
         break;
       case "metrics":
         for (const t of m.tasks) this.jobs.get(t.jobId)?.onMetrics(t.vertexId, t.subtask, t.in, t.out);

@@ -29,6 +29,6 @@ export type ToSlot =
 
 export type FromSlot =
   | { t: "ready"; slot: number }
-  | { t: "state"; jobId: string; vertexId: number; subtask: number; state: ExecutionState; error?: SerializedError; accumulators?: Record<string, AccumulatorSnapshot>; in: number; out: number }
+  | { t: "state"; jobId: string; vertexId: number; subtask: number; state: ExecutionState; error?: SerializedError; accumulators?: Record<string, AccumulatorSnapshot>; in: number; out: number; spilledBytes?: number }
   | { t: "metrics"; tasks: { jobId: string; vertexId: number; subtask: number; in: number; out: number }[] }
   | { t: "client"; jobId: string; channel: string; payload: unknown };

@@ -29,6 +29,8 @@ interface JobMemory {
   manager: MemoryManager;
   io: IOManager;
   blockingSpill: BlockingSpill;
+  /** Of `io.spilledBytes`, what terminal task states have already reported to the JobMaster. */
+  reportedSpill: number;
 }
 
 let slot = -1;
@@ -66,15 +68,15 @@ async function deploy(m: Extract<ToSlot, { t: "deploy" }>): Promise<void> {
     post({ t: "state", jobId: dep.jobId, vertexId: dep.vertexId, subtask: dep.subtaskIndex, state: "FAILED", error: serializeError(e), in: 0, out: 0 });
     return;
   }
-  job.memory ??= jobMemory(new Configuration(dep.config));
+  const memory = (job.memory ??= jobMemory(new Configuration(dep.config)));
   const host: TaskHost = {
     net,
     userCode,
-    memory: job.memory.manager,
-    io: job.memory.io,
-    blockingSpill: job.memory.blockingSpill,
+    memory: memory.manager,
+    io: memory.io,
+    blockingSpill: memory.blockingSpill,
     reportState: (task, state, error, accumulators) =>
-      post({ t: "state", jobId: dep.jobId, vertexId: dep.vertexId, subtask: dep.subtaskIndex, state, error, accumulators, in: task.recordsIn, out: task.recordsOut }),
+      post({ t: "state", jobId: dep.jobId, vertexId: dep.vertexId, subtask: dep.subtaskIndex, state, error, accumulators, in: task.recordsIn, out: task.recordsOut, spilledBytes: terminal(state) ? takeSpilled(memory) : undefined }),
     sendToClient: (jobId, channel, payload) => post({ t: "client", jobId, channel, payload }),
   };
   const task = new Task(dep, host);
@@ -93,7 +95,22 @@ function jobMemory(config: Configuration): JobMemory {
   IOManager.cleanStale(dirs);
   const bytes = slotManagedMemoryBytes(config, slots);
   const io = new IOManager(dirs);
-  return { manager: new MemoryManager(bytes), io, blockingSpill: { io, budget: { bytes: Math.floor(bytes / 4) } } };
+  return { manager: new MemoryManager(bytes), io, blockingSpill: { io, budget: { bytes: Math.floor(bytes / 4) } }, reportedSpill: 0 };
+}
+
+function terminal(state: string): boolean {
+  return state === "FINISHED" || state === "CANCELED" || state === "FAILED";
+}
+
+/**
+ * The bytes this slot spilled for the job since the last terminal task state. Tasks of a job in
+ * a slot share one IOManager, and every spill (sorts, joins, blocking results) happens while one
+ * of them runs, so once the last of them has reported, the reports sum to all the slot spilled.
+ */
+function takeSpilled(memory: JobMemory): number {
+  const delta = memory.io.spilledBytes - memory.reportedSpill;
+  memory.reportedSpill = memory.io.spilledBytes;
+  return delta;
 }
 
 function reportMetrics(): void {

@@ -32,6 +32,16 @@ export function netRuntime(stdout: string): number {
   return Number(m[1]);
 }
 
+/**
+ * Bytes the job's executions spilled to disk, summed over the summary lines `flinkts run` prints
+ * (`Job '...' (...) FINISHED in ... s: ..., 123 bytes spilled (...)`; no figure means none).
+ */
+export function spilledBytes(stdout: string): number {
+  const summaries = stdout.split("\n").filter((l) => /^Job '.*' \([0-9a-f]+\) FINISHED in /.test(l));
+  if (summaries.length === 0) throw new Error(`no job summary in output:\n${stdout}`);
+  return summaries.reduce((sum, l) => sum + Number(/, (\d+) bytes spilled/.exec(l)?.[1] ?? 0), 0);
+}
+
 export const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
 export const rate = (n: number, ms: number) => `${((n / ms) * 1000 / 1e6).toFixed(2)} M/s`;
 

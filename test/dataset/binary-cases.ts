@@ -2,9 +2,12 @@
  * Shared harness of the join, coGroup, cross, partitioning and broadcast tests: one job file per
  * test file runs every case (one execution each) on two seeded inputs — skewed keys, a hot key in
  * the first input, null keys and null fields, duplicate keys — and an empty one; each variant
- * runs the job at a parallelism with ample or tiny managed memory. Tiny memory is smaller than
- * what each operator must hold, so the operators can only finish by spilling.
+ * runs the job at a parallelism with ample or tiny managed memory (once with every operator
+ * forced to its minimum). Tiny memory is smaller than what each operator must hold, so the
+ * operators can only finish by spilling; each case's JobExecutionResult.getSpilledBytes() shows
+ * that they did (expectSpills).
  */
+import { expect } from "bun:test";
 import { MAKE_RECORD_SOURCE, resultOf, runCapturingClient, writeJob } from "./dataset-job.ts";
 
 /** A record: [key (null for some), value (null for some), id]. */
@@ -64,27 +67,53 @@ export function inputs(s: Sizes): { left: Row[]; right: Row[] } {
 /** 16 pages per slot (two slots): below what the larger test inputs need per operator. */
 export const TINY_MEMORY = { "taskmanager.memory.managed.size": "1mb" };
 
+/** Every sorter, hash table and cross block at its minimum of pages, whatever the memory (DuckDB's verify_external). */
+export const FORCE_SPILLING = { "taskmanager.memory.verify-external": "true" };
+
 export interface Variant extends Sizes {
   name: string;
   parallelism: number;
   memory: "ample" | "tiny";
+  /** Also force every operator to its minimum (FORCE_SPILLING). */
+  forced?: boolean;
 }
 
 /** Sizes for ample and tiny memory alike: each input is several times a tiny operator share. */
-export const SIZES: Sizes = { size1: 60000, hot: 50, size2: 45000, keys: 18000, seed: 17 };
+export const SIZES: Sizes = { size1: 30000, hot: 50, size2: 22500, keys: 9000, seed: 17 };
 
+/**
+ * Ample memory, where nothing spills; tiny memory, where each operator's share (its fraction of
+ * 16 pages, at least its minimum) is below its input; and tiny memory with every operator forced
+ * to its minimum.
+ */
 export const VARIANTS: Variant[] = [
   { name: "p=1, ample memory", parallelism: 1, memory: "ample", ...SIZES },
   { name: "p=2, ample memory", parallelism: 2, memory: "ample", ...SIZES },
   { name: "p=1, tiny memory (spills)", parallelism: 1, memory: "tiny", ...SIZES },
-  { name: "p=2, tiny memory (spills)", parallelism: 2, memory: "tiny", ...SIZES },
+  { name: "p=2, tiny memory, verify-external (spills)", parallelism: 2, memory: "tiny", forced: true, ...SIZES },
 ];
+
+/**
+ * Whether a case's execution spills (JobExecutionResult.getSpilledBytes() > 0) with ample
+ * memory, with tiny memory, and with tiny memory and every operator forced to its minimum
+ * (`forced`, which defaults to `tiny`); a missing one is not checked. By default: never with
+ * ample memory, always with tiny memory.
+ */
+export interface SpillExpectation {
+  ample?: boolean;
+  tiny?: boolean;
+  forced?: boolean;
+}
+
+/** Inputs a few hundred records small: they fit even an operator's minimum, nothing spills. */
+export const FITS: SpillExpectation = { ample: false, tiny: false };
 
 export interface JobCase {
   name: string;
   /** An expression whose collect() is the case's result; or, with `stmt`, statements setting `out[NAME]`. */
   job: string;
   stmt?: boolean;
+  spills?: SpillExpectation;
 }
 
 /**
@@ -108,8 +137,11 @@ export default async function main(args) {
   const right = env.generateSequence(0, size2 - 1).map((i) => { const r = makeRow(i, keys, seed + 1, 0); if (i < 2) r[0] = "hot"; return r; }, T3).name("right");
   const empty = env.fromCollection([], T3);
   const out = {};
-${cases.map((c) => `  ${c.stmt ? c.job.replaceAll("NAME", JSON.stringify(c.name)) : `out[${JSON.stringify(c.name)}] = await (${c.job}).collect();`}`).join("\n")}
+  const spilled = {};
+${cases.map((c) => `  ${c.stmt ? c.job.replaceAll("NAME", JSON.stringify(c.name)) : `out[${JSON.stringify(c.name)}] = await (${c.job}).collect();`}
+  spilled[${JSON.stringify(c.name)}] = env.getLastJobExecutionResult()?.getSpilledBytes() ?? 0;`).join("\n")}
   process.stdout.write("RESULT " + JSON.stringify(out) + "\\n");
+  process.stdout.write("SPILLED " + JSON.stringify(spilled) + "\\n");
 }
 `;
 }
@@ -118,14 +150,51 @@ export function writeCasesJob(cases: readonly JobCase[], prelude = ""): string {
   return writeJob(jobSource(cases, prelude));
 }
 
-/** Runs the job of `file` for one variant; the results by case name. */
-export async function runVariant(file: string, v: Variant): Promise<Record<string, any[]>> {
+export interface CasesRun {
+  /** The results by case name. */
+  results: Record<string, any[]>;
+  /** By case name, the bytes its (last) execution spilled: JobExecutionResult.getSpilledBytes(). */
+  spilled: Record<string, number>;
+}
+
+/** Runs the job of `file` for one variant: the results and bytes spilled by case name. */
+export async function runCases(file: string, v: Variant): Promise<CasesRun> {
   const run = await runCapturingClient(file, {
     parallelism: v.parallelism,
     args: [v.size1, v.hot, v.size2, v.keys, v.seed].map(String),
-    config: v.memory === "tiny" ? TINY_MEMORY : {},
+    config: { ...(v.memory === "tiny" ? TINY_MEMORY : {}), ...(v.forced ? FORCE_SPILLING : {}) },
   });
-  return resultOf(run);
+  const line = run.clientLines.find((l) => l.startsWith("SPILLED "));
+  if (!line) throw new Error("the job printed no SPILLED line");
+  return { results: resultOf(run), spilled: JSON.parse(line.slice("SPILLED ".length)) };
+}
+
+/** Runs the job of `file` for one variant; the results by case name. */
+export async function runVariant(file: string, v: Variant): Promise<Record<string, any[]>> {
+  return (await runCases(file, v)).results;
+}
+
+/** Checks the bytes a case spilled against its SpillExpectation in this variant. */
+export function expectSpills(c: JobCase, v: Variant, run: CasesRun): void {
+  const e = c.spills ?? { ample: false, tiny: true };
+  const spills = v.forced && "forced" in e ? e.forced : v.memory === "ample" ? e.ample : e.tiny;
+  const bytes = run.spilled[c.name];
+  expect(bytes).toBeNumber();
+  if (spills === true) expect(bytes).toBeGreaterThan(0);
+  else if (spills === false) expect(bytes).toBe(0);
+}
+
+/**
+ * A cache of each case's reference result, computed once for all variants (they share SIZES):
+ * the naive references are a good part of these tests' time.
+ */
+export function referenceCache(): <T>(sizes: Sizes, name: string, compute: () => T) => T {
+  const cache = new Map<string, unknown>();
+  return <T>(sizes: Sizes, name: string, compute: () => T): T => {
+    const key = JSON.stringify([sizes.size1, sizes.hot, sizes.size2, sizes.keys, sizes.seed, name]);
+    if (!cache.has(key)) cache.set(key, compute());
+    return cache.get(key) as T;
+  };
 }
 
 /** Canonical order for comparing multisets of results. */

@@ -1,7 +1,9 @@
 /**
  * Every DataSet operation, end to end through runJob, against a naive in-JS computation on
  * seeded records: at parallelism 1 and 2, empty and one-record inputs, skewed keys, BATCH
- * (blocking) execution mode, and without type information (generic serializers).
+ * (blocking) execution mode, without type information (generic serializers), and with sorts
+ * forced to spill (verify-external). Each case's JobExecutionResult.getSpilledBytes() is checked
+ * too: 0 with default memory, above 0 for every full sort when spilling is forced.
  */
 import { describe, expect, test } from "bun:test";
 import { canonical, groupsOf, MAKE_RECORD_SOURCE, records, resultOf, runCapturingClient, writeJob, type Rec } from "./dataset-job.ts";
@@ -18,6 +20,8 @@ interface Variant {
   config?: Record<string, string>;
 }
 
+const FORCE_SPILLING = { "taskmanager.memory.verify-external": "true" };
+
 interface Case {
   name: string;
   /** An expression over `ds` whose result the job collects; or, with `stmt`, statements that set `out[name]`. */
@@ -30,6 +34,8 @@ interface Case {
   project?: (r: any) => unknown;
   /** Checks a result that is not fully determined, instead of `expected`. */
   check?: (actual: any[], data: Rec[], v: Variant) => void;
+  /** Sorts every record (no combiner shrinks the input first), so it spills when sorts are forced to. */
+  sorts?: boolean;
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((s, x) => s + x, 0);
@@ -75,6 +81,7 @@ const CASES: Case[] = [
   },
   {
     name: "reduceGroup",
+    sorts: true,
     job: `ds.reduceGroup((vs, out) => { let n = 0, s = 0; for (const v of vs) { n++; s += v[1]; } out.collect([n, s]); })`,
     expected: (d) => ifAny(d, () => [d.length, sum(d.map((r) => r[1]))]),
   },
@@ -113,6 +120,7 @@ const CASES: Case[] = [
   },
   {
     name: "groupBy.reduceGroup",
+    sorts: true,
     job: `ds.groupBy(0).reduceGroup((vs, out) => { let k, n = 0, s = 0; for (const v of vs) { k = v[0]; n++; s += v[1]; } out.collect([k, n, s]); })`,
     expected: (d) => perKey(d, (k, g) => [k, g.length, sum(g.map((r) => r[1]))]),
   },
@@ -143,16 +151,19 @@ const CASES: Case[] = [
   },
   {
     name: "sortGroup.sortGroup.first(2)",
+    sorts: true,
     job: `ds.groupBy(0).sortGroup(1, Order.ASCENDING).sortGroup(2, Order.DESCENDING).first(2)`,
     expected: (d) => perKey(d, (_, g) => [...g].sort((a, b) => a[1] - b[1] || b[2] - a[2]).slice(0, 2)).flat(),
   },
   {
     name: "sortGroup.reduceGroup",
+    sorts: true,
     job: `ds.groupBy(0).sortGroup(1, Order.DESCENDING).sortGroup(2, Order.ASCENDING).reduceGroup((vs, out) => { let k; const ids = []; for (const v of vs) { k = v[0]; ids.push(v[2]); } out.collect([k, ids.join(" ")]); })`,
     expected: (d) => perKey(d, (k, g) => [k, [...g].sort((a, b) => b[1] - a[1] || a[2] - b[2]).map((r) => r[2]).join(" ")]),
   },
   {
     name: "sortPartition(1 asc).sortPartition(2 desc): each partition in order",
+    sorts: true,
     job: `ds.sortPartition(1, Order.ASCENDING).sortPartition(2, Order.DESCENDING).mapPartition((vs, out) => out.collect([...vs].map((v) => v[2]).join(" ")), ty(Types.STRING))`,
     check: (a, d) => {
       const parts = (a as string[]).map((s) => (s ? s.split(" ").map(Number) : []));
@@ -162,6 +173,7 @@ const CASES: Case[] = [
   },
   {
     name: "sortPartition of strings by themselves, descending",
+    sorts: true,
     job: `ds.map((t) => t[0] + "/" + t[2], ty(Types.STRING)).sortPartition("*", Order.DESCENDING).mapPartition((vs, out) => out.collect([...vs].join(" ")), ty(Types.STRING))`,
     check: (a, d) => {
       const parts = (a as string[]).map((s) => (s ? s.split(" ") : []));
@@ -183,11 +195,13 @@ const CASES: Case[] = [
   },
   {
     name: "groupBy(key selector)",
+    sorts: true,
     job: `ds.groupBy((t) => ((t[1] % 5) + 5) % 5).reduceGroup((vs, out) => { let k, n = 0; for (const v of vs) { k = ((v[1] % 5) + 5) % 5; n++; } out.collect([k, n]); })`,
     expected: (d) => [...groupsOf(d, (r) => ((r[1] % 5) + 5) % 5)].map(([k, g]) => [k, g.length]),
   },
   {
     name: "groupBy([0, 1])",
+    sorts: true,
     job: `ds.map((t) => [t[0], t[1] & 3, t[2]], ty(T3)).groupBy([0, 1]).reduceGroup((vs, out) => { let a, b, n = 0; for (const v of vs) { a = v[0]; b = v[1]; n++; } out.collect([a, b, n]); })`,
     expected: (d) => [...groupsOf(d, (r) => `${r[0]}|${r[1] & 3}`)].map(([, g]) => [g[0]![0], g[0]![1] & 3, g.length]),
   },
@@ -234,6 +248,7 @@ const CASES: Case[] = [
   },
   {
     name: "RichGroupReduceFunction: per-group subtask",
+    sorts: true,
     job: `ds.groupBy(0).reduceGroup(new KeyedGroupSize())`,
     project: (r) => [r[0], r[1], r[2] < r[3], r[3]],
     expected: (d, v) => perKey(d, (k, g) => [k, g.length, true, v.parallelism]),
@@ -295,8 +310,11 @@ export default async function main(args) {
   const ds = size === 0 ? env.fromCollection([], ty(T3)) : env.generateSequence(0, size - 1).map((i) => makeRecord(i, keys, seed), ty(T3));
   const DATA = Array.from({ length: size }, (_, i) => makeRecord(i, keys, seed));
   const out = {};
-${CASES.map((c) => `  ${c.stmt ? c.job.replaceAll("NAME", JSON.stringify(c.name)) : `out[${JSON.stringify(c.name)}] = await (${c.job}).collect();`}`).join("\n")}
+  const spilled = {};
+${CASES.map((c) => `  ${c.stmt ? c.job.replaceAll("NAME", JSON.stringify(c.name)) : `out[${JSON.stringify(c.name)}] = await (${c.job}).collect();`}
+  spilled[${JSON.stringify(c.name)}] = env.getLastJobExecutionResult().getSpilledBytes();`).join("\n")}
   process.stdout.write("RESULT " + JSON.stringify(out) + "\\n");
+  process.stdout.write("SPILLED " + JSON.stringify(spilled) + "\\n");
 }
 `;
 
@@ -309,25 +327,29 @@ const VARIANTS: Variant[] = [
   { name: "skewed keys, p=2", size: 2000, keys: 3, seed: 11, parallelism: 2, typed: true, mode: "PIPELINED" },
   { name: "random, p=2, BATCH execution mode", size: 3000, keys: 40, seed: 7, parallelism: 2, typed: true, mode: "BATCH" },
   { name: "random, p=2, no type information", size: 3000, keys: 40, seed: 7, parallelism: 2, typed: false, mode: "PIPELINED" },
-  { name: "random, p=2, sorts forced to spill", size: 3000, keys: 40, seed: 7, parallelism: 2, typed: true, mode: "PIPELINED", config: { "taskmanager.memory.verify-external": "true" } },
-  { name: "skewed keys, p=1, untyped, sorts forced to spill", size: 3000, keys: 3, seed: 5, parallelism: 1, typed: false, mode: "PIPELINED", config: { "taskmanager.memory.verify-external": "true" } },
+  { name: "random, p=2, sorts forced to spill", size: 6000, keys: 40, seed: 7, parallelism: 2, typed: true, mode: "PIPELINED", config: FORCE_SPILLING },
+  { name: "skewed keys, p=1, untyped, sorts forced to spill", size: 6000, keys: 3, seed: 5, parallelism: 1, typed: false, mode: "PIPELINED", config: FORCE_SPILLING },
 ];
 
 const jobFile = writeJob(JOB);
 
 describe.each(VARIANTS)("DataSet operators ($name)", (variant) => {
-  let results: Promise<Record<string, any[]>> | undefined;
+  let results: Promise<{ all: Record<string, any[]>; spilled: Record<string, number> }> | undefined;
   const resultsOnce = () =>
     (results ??= runCapturingClient(jobFile, {
       parallelism: variant.parallelism,
       args: [String(variant.size), String(variant.keys), String(variant.seed), variant.typed ? "typed" : "generic", variant.mode],
       config: variant.config,
-    }).then(resultOf));
+    }).then((run) => ({ all: resultOf(run), spilled: JSON.parse(run.clientLines.find((l) => l.startsWith("SPILLED "))!.slice("SPILLED ".length)) })));
   const data = records(variant.size, variant.keys, variant.seed);
+  const forced = variant.config === FORCE_SPILLING;
 
   test.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
-    const all = await resultsOnce();
+    const { all, spilled } = await resultsOnce();
     expect(Object.keys(all)).toContain(c.name);
+    // default managed memory holds every input here; forced spilling must spill every full sort
+    if (!forced) expect(spilled[c.name]).toBe(0);
+    else if (c.sorts) expect(spilled[c.name]).toBeGreaterThan(0);
     let actual = all[c.name]!;
     if (c.project) actual = actual.map(c.project);
     if (c.check) return c.check(actual, data, variant);

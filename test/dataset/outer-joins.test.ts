@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { ExecutionEnvironment, JoinHint, Types } from "../../src/index.ts";
 import { InvalidProgramError } from "../../src/core/errors.ts";
-import { digest, idOf, inputs, referenceJoin, runVariant, sorted, VARIANTS, writeCasesJob, type JobCase, type Row } from "./binary-cases.ts";
+import { digest, expectSpills, FITS, idOf, inputs, referenceCache, referenceJoin, runCases, sorted, VARIANTS, writeCasesJob, type CasesRun, type JobCase, type Row } from "./binary-cases.ts";
 
 type Outer = "left" | "right" | "full";
 
@@ -45,11 +45,13 @@ const CASES: Case[] = [
     name: "full outer with an empty first input",
     job: `empty.fullOuterJoin(right.filter((r) => r[2] < 300)).where(0).equalTo(0).with((l, r) => [id(l), id(r)])`,
     expected: (_l, r) => r.filter((x) => x[2] < 300).map((x) => [-1, x[2]]),
+    spills: FITS,
   },
   {
     name: "left outer with an empty second input, broadcast",
     job: `left.filter((r) => r[2] < 300).leftOuterJoin(empty, JoinHint.BROADCAST_HASH_SECOND).where(0).equalTo(0).with((l, r) => [id(l), id(r)])`,
     expected: (l) => l.filter((x) => x[2] < 300).map((x) => [x[2], -1]),
+    spills: FITS,
   },
   {
     name: "right outer of one source with itself",
@@ -61,15 +63,19 @@ const CASES: Case[] = [
 
 const jobFile = writeCasesJob(CASES);
 
+const reference = referenceCache();
+
 describe.each(VARIANTS)("outer joins ($name)", (variant) => {
-  let results: Promise<Record<string, any[]>> | undefined;
+  let run: Promise<CasesRun> | undefined;
   const { left, right } = inputs(variant);
   test.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
-    const all = await (results ??= runVariant(jobFile, variant));
+    const done = await (run ??= runCases(jobFile, variant));
+    const all = done.results;
     expect(Object.keys(all)).toContain(c.name);
-    const expected = c.expected(left, right);
+    const expected = reference(variant, c.name, () => c.expected(left, right));
     if (c.exact) expect(all[c.name]).toEqual(expected);
     else expect(sorted(all[c.name]!)).toEqual(sorted(expected));
+    expectSpills(c, variant, done);
   }, 120_000);
 });
 

@@ -7,6 +7,7 @@ import { OutputCollector } from "../batch/collector.ts";
 import type { OperatorContext } from "../operator-context.ts";
 import { memoryOf, releaseOperatorMemory } from "../operator-memory.ts";
 import type { SorterMemory } from "../sort/external-sorter.ts";
+import { verifyExternal } from "../sort/sorter-memory.ts";
 import type { Output, TwoInputStreamOperator } from "../stream-operator.ts";
 import { closeFunction, type FunctionLifecycle, openFunction } from "../user-function.ts";
 import { PagePool } from "./page-pool.ts";
@@ -53,8 +54,12 @@ export abstract class TwoInputBatchOperator<OUT> implements TwoInputStreamOperat
   /** Creates the algorithm; it takes its memory with `allocatePool` and `sorterMemory`. */
   protected abstract start(): void;
 
-  /** The operator's share of managed memory, in pages (at least its minimum). */
+  /**
+   * The operator's share of managed memory, in pages (at least its minimum); just the minimum
+   * under `taskmanager.memory.verify-external`, so hash tables, sorters and cross blocks spill.
+   */
   protected sharePages(): number {
+    if (verifyExternal(this.context)) return this.minPages;
     const mem = memoryOf(this.context);
     return Math.max(this.minPages, mem.fraction > 0 ? mem.manager.pagesFor(mem.fraction) : 0);
   }
