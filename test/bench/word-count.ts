@@ -4,7 +4,7 @@
  * table and writes it into BENCHMARKS.md between the word-count markers.
  */
 import { wordsFile } from "./data-gen.ts";
-import { measure, netRuntime, mb, rate, writeSection } from "./measure.ts";
+import { measure, netRuntime, mb, rate, spilledBytes, writeSection } from "./measure.ts";
 
 const bun = process.execPath;
 const megabytes = Number(process.env.BENCH_MB ?? 200);
@@ -34,8 +34,9 @@ interface Row {
   ms: number;
   records: number;
   rss: number;
+  spilled: number;
 }
-const rows: Row[] = [{ work: `word count ${megabytes} MB`, runner: "hand loop (split + Map), 1 thread", p: 1, ms: handMs, records: words, rss: hand.rss }];
+const rows: Row[] = [{ work: `word count ${megabytes} MB`, runner: "hand loop (split + Map), 1 thread", p: 1, ms: handMs, records: words, rss: hand.rss, spilled: 0 }];
 
 for (const [label, job] of [
   ["streaming", "jobs/bench/streaming-word-count-discard.ts"],
@@ -43,13 +44,13 @@ for (const [label, job] of [
 ] as const)
   for (const p of [1, 2]) {
     const r = await best([bun, "cli.ts", "run", "-p", String(p), job, file], netRuntime);
-    rows.push({ work: `word count ${megabytes} MB`, runner: `flinkts ${label}`, p, ms: r.ms, records: words, rss: r.rss });
+    rows.push({ work: `word count ${megabytes} MB`, runner: `flinkts ${label}`, p, ms: r.ms, records: words, rss: r.rss, spilled: spilledBytes(r.stdout) });
   }
 
 const exchangeRecords = 20_000_000;
 for (const p of [1, 2]) {
   const r = await best([bun, "cli.ts", "run", "-p", String(p), "jobs/bench/keyed-exchange.ts", String(exchangeRecords)], netRuntime);
-  rows.push({ work: "keyed exchange (keyBy, LONG)", runner: "flinkts streaming", p, ms: r.ms, records: exchangeRecords, rss: r.rss });
+  rows.push({ work: "keyed exchange (keyBy, LONG)", runner: "flinkts streaming", p, ms: r.ms, records: exchangeRecords, rss: r.rss, spilled: spilledBytes(r.stdout) });
 }
 
 const header = "| work | runner | p | time | records/s | records/s per core | vs hand loop | peak RSS | spilled |";
@@ -57,7 +58,7 @@ const lines = [header, "|---|---|---|---|---|---|---|---|---|"];
 for (const r of rows) {
   const perCore = (r.records / r.ms) * 1000 / Number(r.p);
   const vsHand = r.work.startsWith("word count") ? `${((handMs / r.ms) * 100).toFixed(0)}%` : "";
-  lines.push(`| ${r.work} | ${r.runner} | ${r.p} | ${(r.ms / 1000).toFixed(2)} s | ${rate(r.records, r.ms)} | ${(perCore / 1e6).toFixed(2)} M/s | ${vsHand} | ${mb(r.rss)} | 0 B |`);
+  lines.push(`| ${r.work} | ${r.runner} | ${r.p} | ${(r.ms / 1000).toFixed(2)} s | ${rate(r.records, r.ms)} | ${(perCore / 1e6).toFixed(2)} M/s | ${vsHand} | ${mb(r.rss)} | ${mb(r.spilled)} |`);
 }
 const find = (runner: string, p: number) => rows.find((r) => r.runner === runner && r.p === p)!;
 const scaling = (runner: string) => (find(runner, 1).ms / find(runner, 2).ms).toFixed(2);
