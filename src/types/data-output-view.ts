@@ -160,6 +160,30 @@ export class DataOutputView {
 
   private writeLongString(s: string): void {
     const len = s.length;
+    // a caller's fixed buffer (a network buffer) must grow only when the bytes really do not
+    // fit: the native path needs room for the worst case, the loop counts exactly
+    if (utf8Write === undefined || this.pos + varUintSize(len * 6 + 1) + len * 3 > this.buf.length) return this.writeLongStringLoop(s);
+    // encode natively behind a prefix sized as if the string were ASCII; more bytes than code
+    // units means it is not, and a longer prefix moves the bytes right (2-3x the loop's speed)
+    const guess = varUintSize(len * 2 + 1);
+    const start = this.pos + guess;
+    const bytes = utf8Write.call(this.buf, s, start, len * 3);
+    const prefix = bytes * 2 + (bytes === len ? 1 : 0);
+    const size = varUintSize(prefix);
+    const buf = this.buf;
+    const at = this.pos;
+    if (size !== guess) buf.copyWithin(at + size, start, start + bytes);
+    if (size === 1) buf[at] = prefix;
+    else if (size === 2) {
+      buf[at] = (prefix & 0x7f) | 0x80;
+      buf[at + 1] = prefix >>> 7;
+    } else this.writeVarUint(prefix);
+    this.pos = at + size + bytes;
+  }
+
+  /** The same without a native encoder: count the UTF-8 bytes, write the prefix, encode. */
+  private writeLongStringLoop(s: string): void {
+    const len = s.length;
     let bytes = 0;
     let ascii = 1;
     for (let i = 0; i < len; i++) {
@@ -185,6 +209,20 @@ export class DataOutputView {
     }
     this.pos = p;
   }
+}
+
+/** Bun's and Node's native UTF-8 encoder into a byte range (callable on any Uint8Array); lone surrogates become U+FFFD. */
+const utf8Write = (globalThis as { Buffer?: { prototype: { utf8Write?: (this: Uint8Array, s: string, offset: number, max: number) => number } } }).Buffer?.prototype.utf8Write;
+
+function varUintSize(n: number): number {
+  if (n < 0x80) return 1;
+  if (n < 0x4000) return 2;
+  let size = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 128);
+    size++;
+  }
+  return size;
 }
 
 function isLowSurrogate(c: number): boolean {

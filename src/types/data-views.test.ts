@@ -5,7 +5,9 @@ import { DataOutputView } from "./data-output-view.ts";
 
 type Case = [name: string, write: (o: DataOutputView, v: never) => void, read: (i: DataInputView) => unknown, values: unknown[]];
 
-const STRINGS = ["", "a", "hello", "x".repeat(21), "y".repeat(22), "z".repeat(5000), "héllo", "日本語", "😀", "a😀b", "é".repeat(40), "\u0000\u007f\u0080\u07ff\u0800\uffff"];
+const STRINGS = ["", "a", "hello", "x".repeat(21), "y".repeat(22), "z".repeat(5000), "héllo", "日本語", "😀", "a😀b", "é".repeat(40), "\u0000\u007f\u0080\u07ff\u0800\uffff",
+  // around the prefix's 1/2/3-byte boundaries, ASCII and not (a non-ASCII prefix outgrows the ASCII guess)
+  "a".repeat(63), "a".repeat(64), "é".repeat(31), "é".repeat(32), "a".repeat(8191), "a".repeat(8192), "é".repeat(4095), "é".repeat(4096), "日".repeat(3000)];
 
 const cases: Case[] = [
   ["byte", (o, v: number) => o.writeByte(v), (i) => i.readByte(), [0, 1, 127, 128, 255]],
@@ -80,6 +82,17 @@ describe("buffers", () => {
     const input = new DataInputView(out.written(), 4);
     expect(input.readInt32()).toBe(0x01020304);
     expect(input.readString()).toBe("this does not fit in sixteen bytes");
+  });
+
+  test("a long string that fits a caller's buffer exactly is written into it, not into a grown copy", () => {
+    for (const s of ["x".repeat(60), "é".repeat(30)]) {
+      const ab = new ArrayBuffer(1 + 60);
+      const out = new DataOutputView();
+      out.setBuffer(ab, 0);
+      out.writeString(s);
+      expect(out.buf.buffer).toBe(ab);
+      expect(new DataInputView(new Uint8Array(ab)).readString()).toBe(s);
+    }
   });
 
   test("DataInputView reads a sub-range of a Uint8Array with an offset", () => {

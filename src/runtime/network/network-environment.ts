@@ -15,6 +15,8 @@ export interface BufferReceiver {
 }
 export interface CreditReceiver {
   onCredit(credits: number, recycled: ArrayBuffer | undefined): void;
+  /** The job ended (finished, failed or cancelled): drop what is still queued, close spill files. */
+  release?(): void;
 }
 
 const MSG_BUFFER = 0;
@@ -64,9 +66,10 @@ export class NetworkEnvironment {
     this.outputs.delete(key);
   }
 
-  /** Drops everything of a job: its channels and parked messages. */
+  /** Drops everything of a job: its channels and parked messages; releases its subpartitions. */
   releaseJob(jobId: string): void {
     const prefix = jobId + "/";
+    for (const [k, r] of this.outputs) if (k.startsWith(prefix)) r.release?.();
     for (const map of [this.inputs, this.outputs, this.parkedBuffers, this.parkedCredits] as Map<string, unknown>[])
       for (const k of map.keys()) if (k.startsWith(prefix)) map.delete(k);
   }

@@ -3,19 +3,35 @@
  * credits for (credit-based flow control).
  *
  * Pipelined: a backlog beyond MAX_BACKLOG makes the producing task unavailable, so a slow
- * consumer slows its producers and memory stays bounded. Blocking: the whole result is kept
- * until the consumer, deployed later, grants credits; buffers stay in memory while the job's
- * blocking budget in this slot lasts and go to a spill file after that, so a blocking result
- * larger than memory lives on disk.
+ * consumer slows its producers. A producer that keeps writing anyway (a batch operator emitting
+ * its whole result in one synchronous call: credits arrive on the event loop it is blocking)
+ * keeps PIPELINED_MEMORY_BUFFERS in memory and spills the rest to a file, read back in order as
+ * credits come. Blocking: the whole result is kept until the consumer, deployed later, grants
+ * credits; buffers stay in memory while the job's blocking budget in this slot lasts and go to a
+ * spill file after that. Either way memory stays bounded and a result larger than it lives on disk.
+ *
+ * Memory: once a spill file exists every later buffer goes to it, behind what is queued in
+ * memory, so order holds; the file is removed when it has been read to the end or at release.
  */
-import { closeSync, openSync, readSync, writeSync } from "node:fs";
-import type { FileChannel, IOManager } from "../../io/io-manager.ts";
-import { BUFFER_SIZE, type Buffer } from "./buffer.ts";
+import type { IOManager } from "../../io/io-manager.ts";
+import type { Buffer } from "./buffer.ts";
 import type { CreditReceiver, NetworkEnvironment } from "./network-environment.ts";
+import { SpilledBuffers } from "./spilled-buffers.ts";
 
 export const MAX_BACKLOG = 2;
 
-/** Where blocking subpartitions of one job in one slot spill, and the bytes they may still hold in memory (shared). */
+/**
+ * Buffers (32 KiB each) a pipelined subpartition holds in memory before it spills. Far above
+ * MAX_BACKLOG, so a producer that respects backpressure (checked between input buffers and source
+ * batches) never reaches it and streams with unchanged latency.
+ */
+export const PIPELINED_MEMORY_BUFFERS = 32;
+
+/**
+ * Where the subpartitions of one job in one slot spill, and the bytes that blocking ones may
+ * still hold in memory (shared). Pipelined subpartitions spill through the same IOManager but
+ * count against their own fixed PIPELINED_MEMORY_BUFFERS, not the budget.
+ */
 export interface BlockingSpill {
   io: IOManager;
   budget: { bytes: number };
@@ -25,9 +41,8 @@ export class ResultSubpartition implements CreditReceiver {
   private readonly queue: Buffer[] = [];
   private credits = 0;
   private released = false;
-  /** Blocking and over budget: every later buffer is appended here as [u32 length][bytes], in order after `queue`. */
-  private spill: { channel: FileChannel; fd: number; writePos: number; readPos: number; frames: number } | undefined;
-  private readonly lengthBytes = new Uint8Array(4);
+  /** Every buffer added while it exists is appended here, in order after `queue`. */
+  private spill: SpilledBuffers | undefined;
 
   constructor(
     private readonly net: NetworkEnvironment,
@@ -35,16 +50,17 @@ export class ResultSubpartition implements CreditReceiver {
     private readonly consumerSlot: number,
     readonly blocking: boolean,
     private readonly onAvailable: () => void,
-    private readonly blockingSpill?: BlockingSpill,
+    /** Absent (tests): the queue is never spilled. */
+    private readonly spillTo?: BlockingSpill,
   ) {
     net.registerSubpartition(key, this);
   }
 
   add(buffer: Buffer): void {
-    const spill = this.blocking ? this.blockingSpill : undefined;
-    if (spill && (this.spill || spill.budget.bytes < buffer.data.byteLength)) this.spillBuffer(buffer);
+    if (this.released) return this.net.pool.recycle(buffer.data); // a cancelled producer may still emit
+    if (this.spill || this.overMemory(buffer)) this.spillBuffer(buffer);
     else {
-      if (spill) spill.budget.bytes -= buffer.data.byteLength; // memory held is the whole buffer
+      if (this.blocking && this.spillTo) this.spillTo.budget.bytes -= buffer.data.byteLength; // memory held is the whole buffer
       this.queue.push(buffer);
     }
     if (this.credits > 0) this.drain();
@@ -52,16 +68,21 @@ export class ResultSubpartition implements CreditReceiver {
 
   /** True while the producer may keep writing into this subpartition. */
   isAvailable(): boolean {
-    return this.blocking || this.queue.length <= MAX_BACKLOG;
+    return this.blocking || this.backlog <= MAX_BACKLOG;
   }
 
   get backlog(): number {
     return this.queue.length + (this.spill?.frames ?? 0);
   }
 
-  /** Bytes of this result written to disk. */
+  /** Buffers of the backlog held in memory (the rest is on disk). */
+  get inMemory(): number {
+    return this.queue.length;
+  }
+
+  /** Bytes of this result written to its current spill file. */
   get spilledBytes(): number {
-    return this.spill?.channel.bytes ?? 0;
+    return this.spill?.bytes ?? 0;
   }
 
   onCredit(credits: number, recycled: ArrayBuffer | undefined): void {
@@ -75,11 +96,18 @@ export class ResultSubpartition implements CreditReceiver {
 
   /** Called when the job ends: no more sends, drop the queue and the spill file. */
   release(): void {
+    if (this.released) return;
     this.released = true;
     this.giveBack(this.queue);
     this.queue.length = 0;
     this.closeSpill();
     this.net.unregister(this.key);
+  }
+
+  private overMemory(buffer: Buffer): boolean {
+    const spill = this.spillTo;
+    if (!spill) return false;
+    return this.blocking ? spill.budget.bytes < buffer.data.byteLength : this.queue.length >= PIPELINED_MEMORY_BUFFERS;
   }
 
   private drain(): void {
@@ -92,68 +120,32 @@ export class ResultSubpartition implements CreditReceiver {
       if (this.blocking) this.giveBack(this.queue.slice(0, i));
       this.queue.splice(0, i);
     }
-    while (this.credits > 0 && this.queue.length === 0 && this.spill && this.spill.frames > 0) {
+    const spill = this.spill;
+    if (!spill || this.queue.length > 0) return;
+    while (this.credits > 0 && spill.frames > 0) {
       this.credits--;
-      this.net.sendBuffer(this.consumerSlot, this.key, this.readSpilled());
+      this.net.sendBuffer(this.consumerSlot, this.key, spill.read(this.net.pool));
     }
-    if (this.spill && this.spill.frames === 0) this.closeSpill();
+    if (spill.frames === 0) this.closeSpill();
   }
 
   /** Returns queued blocking buffers' bytes to the job's in-memory budget. */
   private giveBack(buffers: readonly Buffer[]): void {
-    const spill = this.blockingSpill;
+    const spill = this.spillTo;
     if (!this.blocking || !spill) return;
     for (const b of buffers) spill.budget.bytes += b.data.byteLength;
   }
 
   private spillBuffer(buffer: Buffer): void {
-    if (!this.spill) {
-      const channel = this.blockingSpill!.io.createChannel("blocking-result");
-      this.spill = { channel, fd: openSync(channel.path, "r+"), writePos: 0, readPos: 0, frames: 0 };
-    }
-    const s = this.spill;
-    new DataView(this.lengthBytes.buffer).setUint32(0, buffer.length, true);
-    this.writeFully(this.lengthBytes, 4);
-    this.writeFully(new Uint8Array(buffer.data, 0, buffer.length), buffer.length);
-    s.frames++;
-    s.channel.bytes += 4 + buffer.length;
-    this.blockingSpill!.io.spilledBytes += 4 + buffer.length;
+    this.spill ??= new SpilledBuffers(this.spillTo!.io, this.blocking ? "blocking-result" : "pipelined-result");
+    this.spill.write(buffer);
     this.net.pool.recycle(buffer.data);
-  }
-
-  private writeFully(bytes: Uint8Array, n: number): void {
-    const s = this.spill!;
-    let done = 0;
-    while (done < n) done += writeSync(s.fd, bytes, done, n - done, s.writePos + done);
-    s.writePos += n;
-  }
-
-  private readSpilled(): Buffer {
-    const s = this.spill!;
-    this.readFully(this.lengthBytes, 4);
-    const length = new DataView(this.lengthBytes.buffer).getUint32(0, true);
-    const data = length <= BUFFER_SIZE ? this.net.pool.take() : new ArrayBuffer(length);
-    this.readFully(new Uint8Array(data, 0, length), length);
-    s.frames--;
-    return { data, length };
-  }
-
-  private readFully(into: Uint8Array, n: number): void {
-    const s = this.spill!;
-    let done = 0;
-    while (done < n) {
-      const got = readSync(s.fd, into, done, n - done, s.readPos + done);
-      if (got === 0) throw new Error(`blocking result spill file ${s.channel.path} ends early`);
-      done += got;
-    }
-    s.readPos += n;
   }
 
   private closeSpill(): void {
     const s = this.spill;
     if (!s) return;
     this.spill = undefined;
-    closeSync(s.fd);
-    this.blockingSpill!.io.deleteChannel(s.channel);
+    s.close();
   }
 }

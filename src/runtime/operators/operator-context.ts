@@ -30,6 +30,14 @@ export interface OperatorContext {
   readonly processingTime?: ProcessingTimeContext;
   /** Sends data to the client that submitted the job (collect and print sinks). */
   sendToClient(channel: string, payload: unknown): void;
+  /**
+   * For operators that emit a whole result in one call (a sort's output, a broadcast input's
+   * replay): call it every few hundred records and await the promise when there is one. The slot
+   * thread is shared, so a long synchronous loop stalls the other tasks on it and the credits for
+   * this task's own outputs, which arrive on the event loop it blocks; the promise resolves once
+   * others had a turn and the outputs take records again. Absent (test harnesses): never pause.
+   */
+  readonly yieldIfDue?: () => Promise<void> | undefined;
   /** Managed memory and spill files; absent outside a cluster (see memoryOf in operator-memory.ts). */
   readonly memory?: OperatorMemory;
   /** The broadcast sets (withBroadcastSet) of a DataSet operator by name, read completely before it opens. */

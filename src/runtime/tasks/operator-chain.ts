@@ -31,6 +31,8 @@ export interface ChainServices {
   executeInMailbox(action: () => void | Promise<void>): void;
   sendToClient(channel: string, payload: unknown): void;
   onWriterAvailable(): void;
+  /** OperatorContext.yieldIfDue of this task. */
+  yieldIfDue(): Promise<void> | undefined;
   /** The job's managed memory and spill files in this slot. */
   memory: MemoryManager;
   io: IOManager;
@@ -108,6 +110,7 @@ export function buildOperatorChain(dep: TaskDeployment, s: ChainServices): Opera
       getAccumulator: (name) => s.accumulators.get(name),
       executeInMailbox: s.executeInMailbox,
       sendToClient: s.sendToClient,
+      yieldIfDue: s.yieldIfDue,
       processingTime: WALL_CLOCK,
       memory: { manager: s.memory, io: s.io, fraction: desc.managedMemoryFraction ?? 0 },
     };

@@ -18,7 +18,7 @@ import { channelKey, type NetworkEnvironment } from "../network/network-environm
 import { SourceOperator } from "../operators/source-operator.ts";
 import { isTwoInput, type AnyOperator } from "../operators/stream-operator.ts";
 import { snapshotAccumulator, type Accumulator, type AccumulatorSnapshot } from "../../core/accumulators.ts";
-import { serializeError, UserCodeError, type SerializedError } from "../../core/errors.ts";
+import { InternalError, serializeError, UserCodeError, type SerializedError } from "../../core/errors.ts";
 import type { MemoryManager } from "../../memory/memory-manager.ts";
 import type { IOManager } from "../../io/io-manager.ts";
 import type { BlockingSpill } from "../network/result-subpartition.ts";
@@ -49,6 +49,8 @@ export class Task {
   private processor: InputProcessor | undefined;
   private cancelled = false;
   private flushTimer: ReturnType<typeof setInterval> | undefined;
+  /** When the current turn of an operator's long emit began (see yieldIfDue). */
+  private emitSliceStart = 0;
 
   constructor(readonly deployment: TaskDeployment, private readonly host: TaskHost) {}
 
@@ -89,6 +91,7 @@ export class Task {
         executeInMailbox: (a) => this.executeInMailbox(a),
         sendToClient: (channel, payload) => this.host.sendToClient(this.deployment.jobId, channel, payload),
         onWriterAvailable: () => this.signal.notify(),
+        yieldIfDue: () => this.yieldIfDue(),
         memory: this.host.memory,
         io: this.host.io,
         blockingSpill: this.host.blockingSpill,
@@ -215,6 +218,20 @@ export class Task {
     }
     if (error !== undefined) throw error;
     return value;
+  }
+
+  /** OperatorContext.yieldIfDue: a pause once a time slice has passed or an output is over its backlog. */
+  private yieldIfDue(): Promise<void> | undefined {
+    if (performance.now() - this.emitSliceStart < SLICE_MS && this.writersAvailable()) return undefined;
+    return this.pause();
+  }
+
+  private async pause(): Promise<void> {
+    await yieldToEventLoop();
+    while (!this.writersAvailable() && !this.cancelled) await this.signal.wait();
+    // any error ends a cancelled task as CANCELED (see run)
+    if (this.cancelled) throw new InternalError(`${this.name} was cancelled`);
+    this.emitSliceStart = performance.now();
   }
 
   private writersAvailable(): boolean {

@@ -6,6 +6,9 @@ import { sorterMemory } from "../sort/sorter-memory.ts";
 import { type BatchDriverRole, BatchOperator } from "./batch-operator.ts";
 import { recordSerializer, type SortField, type SortSettings } from "./sort-group.ts";
 
+/** Records emitted between two checks whether to pause (see OperatorContext.yieldIfDue). */
+const YIELD_EVERY = 256;
+
 /**
  * Records are serialized into an ExternalSorter keyed by the fields (lexicographically, each
  * ascending or descending, ties in arrival order) and emitted at endInput. A STRING data set
@@ -36,12 +39,22 @@ export class SortPartitionOperator<T> extends BatchOperator<T, T> {
     this.sorter!.add(value);
   }
 
-  override endInput(): void {
+  /** Emits in order, pausing every YIELD_EVERY records when others on the slot thread are due (OperatorContext.yieldIfDue). */
+  override async endInput(): Promise<void> {
     const sorter = this.sorter!;
     const cursor = sorter.finish();
     const records = sorter.records;
     const output = this.output;
-    while (cursor.next()) output.collect(records.read(cursor), NO_TIMESTAMP);
+    const yieldIfDue = this.context.yieldIfDue;
+    let n = 0;
+    while (cursor.next()) {
+      output.collect(records.read(cursor), NO_TIMESTAMP);
+      if (++n === YIELD_EVERY && yieldIfDue) {
+        n = 0;
+        const pause = yieldIfDue();
+        if (pause) await pause;
+      }
+    }
     sorter.close();
   }
 

@@ -15,6 +15,10 @@ import { MIN_WATERMARK, NO_TIMESTAMP } from "../../../core/stream-element.ts";
 import { PagePool } from "../join/page-pool.ts";
 import { RecordBuffer } from "../join/record-buffer.ts";
 import { serializerFor } from "../join/two-input-batch-operator.ts";
+import { GcNudge } from "../sort/gc-nudge.ts";
+
+/** Records replayed between two checks whether to pause (see OperatorContext.yieldIfDue). */
+const YIELD_EVERY = 256;
 
 /** A broadcast record on input 2: the variable's name and one of its values. */
 export type BroadcastRecord = [name: string, value: unknown];
@@ -39,6 +43,8 @@ export class BroadcastInputOperator<IN = unknown, OUT = unknown> implements TwoI
   private buffer: RecordBuffer | null = null;
   private bufferOwner = "";
   private readonly scratch = new DataOutputView();
+  /** Buffering and replay turn every record into bytes and back: garbage strings the engine is slow to collect. */
+  private readonly gcNudge = new GcNudge();
   private ready = false;
   private opened = false;
   private mainEnded = false;
@@ -72,6 +78,7 @@ export class BroadcastInputOperator<IN = unknown, OUT = unknown> implements TwoI
     out.reset();
     this.serializer.serialize(value, out);
     (this.buffer ??= this.newBuffer()).append(0, out.buf, 0, out.pos);
+    this.gcNudge.account(out.pos);
   }
 
   processElement2(record: BroadcastRecord): void {
@@ -93,7 +100,7 @@ export class BroadcastInputOperator<IN = unknown, OUT = unknown> implements TwoI
     const opened = this.inner.open();
     if (opened instanceof Promise) await opened;
     this.opened = true;
-    this.replay();
+    await this.replay();
     this.ready = true;
     if (this.watermark > MIN_WATERMARK) this.inner.processWatermark(this.watermark);
     if (this.mainEnded) await this.inner.endInput();
@@ -116,13 +123,27 @@ export class BroadcastInputOperator<IN = unknown, OUT = unknown> implements TwoI
     return new RecordBuffer(pool, null, "broadcast-wait");
   }
 
-  /** Feeds the records that waited for the broadcast sets to the wrapped operator, in arrival order. */
-  private replay(): void {
+  /**
+   * Feeds the records that waited for the broadcast sets to the wrapped operator, in arrival
+   * order, pausing every YIELD_EVERY records when the task should let its consumers run (their
+   * credits arrive on this thread's event loop; without pauses the whole input would queue up).
+   */
+  private async replay(): Promise<void> {
     const buffer = this.buffer;
     if (buffer === null) return;
     buffer.finishWrite();
     const cursor = buffer.cursor();
-    while (cursor.next()) this.inner.processElement(this.serializer.deserialize(cursor.input), NO_TIMESTAMP);
+    const yieldIfDue = this.context.yieldIfDue;
+    let n = 0;
+    while (cursor.next()) {
+      this.inner.processElement(this.serializer.deserialize(cursor.input), NO_TIMESTAMP);
+      this.gcNudge.account(cursor.end - cursor.start);
+      if (++n === YIELD_EVERY && yieldIfDue) {
+        n = 0;
+        const pause = yieldIfDue();
+        if (pause) await pause;
+      }
+    }
     this.releaseBuffer();
   }
 
