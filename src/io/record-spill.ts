@@ -8,43 +8,56 @@ import { checkState } from "../core/errors.ts";
 import type { MemorySegment } from "../memory/memory-segment.ts";
 import type { FileChannel, IOManager } from "./io-manager.ts";
 
+/** Records up to this long are copied byte by byte; longer ones with one native copy. */
+const LOOP_COPY_MAX = 256;
+
 /**
  * Appends records to a FileChannel: each record is a 4-byte little-endian length and its bytes.
+ * Sorted runs are many small records, so short ones are copied in a loop: a subarray view per
+ * record would cost more than the copy.
  * Lifecycle: construct, `add` many, `close()` (flushes; the channel's `bytes` is then final).
  */
 export class RecordSpillWriter {
   private readonly fd: number;
+  private readonly buf: Uint8Array;
   private pos = 0;
   private closed = false;
   records = 0;
 
-  constructor(readonly channel: FileChannel, private readonly io: IOManager, private readonly buffer: MemorySegment) {
+  constructor(readonly channel: FileChannel, private readonly io: IOManager, buffer: MemorySegment) {
     this.fd = openSync(channel.path, "a");
+    this.buf = buffer.buf;
   }
 
   /** Appends the bytes `src[start, end)` as one record. */
   add(src: Uint8Array, start: number, end: number): void {
     const len = end - start;
-    const seg = this.buffer;
-    if (this.pos + 4 + len > seg.size) {
+    const buf = this.buf;
+    this.records++;
+    if (this.pos + 4 + len > buf.length) {
       this.flush();
-      if (4 + len > seg.size) {
+      if (4 + len > buf.length) {
         // a record larger than the buffer: header then bytes, straight to the file
-        seg.view.setUint32(0, len, true);
-        this.write(seg.buf, 0, 4);
+        writeLength(buf, 0, len);
+        this.write(buf, 0, 4);
         this.write(src, start, len);
-        this.records++;
         return;
       }
     }
-    seg.view.setUint32(this.pos, len, true);
-    seg.buf.set(src.subarray(start, end), this.pos + 4);
-    this.pos += 4 + len;
-    this.records++;
+    let p = this.pos;
+    writeLength(buf, p, len);
+    p += 4;
+    if (len <= LOOP_COPY_MAX) {
+      for (let i = start; i < end; i++) buf[p++] = src[i]!;
+    } else {
+      buf.set(src.subarray(start, end), p);
+      p += len;
+    }
+    this.pos = p;
   }
 
   private flush(): void {
-    if (this.pos > 0) this.write(this.buffer.buf, 0, this.pos);
+    if (this.pos > 0) this.write(this.buf, 0, this.pos);
     this.pos = 0;
   }
 
@@ -57,10 +70,17 @@ export class RecordSpillWriter {
 
   close(): void {
     if (this.closed) return;
+    this.closed = true;
     this.flush();
     closeSync(this.fd);
-    this.closed = true;
   }
+}
+
+function writeLength(buf: Uint8Array, p: number, len: number): void {
+  buf[p] = len;
+  buf[p + 1] = len >>> 8;
+  buf[p + 2] = len >>> 16;
+  buf[p + 3] = len >>> 24;
 }
 
 /**

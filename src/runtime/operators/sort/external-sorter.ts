@@ -7,6 +7,7 @@
  */
 import { checkState, InternalError } from "../../../core/errors.ts";
 import type { FileChannel, IOManager } from "../../../io/io-manager.ts";
+import { RecordSpillWriter } from "../../../io/record-spill.ts";
 import type { MemoryManager } from "../../../memory/memory-manager.ts";
 import type { MemorySegment } from "../../../memory/memory-segment.ts";
 import { DataInputView } from "../../../types/data-input-view.ts";
@@ -15,7 +16,6 @@ import { type KeyField, KeyEncoder } from "../../../types/sort/key-encoder.ts";
 import type { TypeSerializer } from "../../../types/type-serializer.ts";
 import { GroupReader, RecordReader } from "./group-reader.ts";
 import { MergeCursor, RunCursor } from "./merge-cursor.ts";
-import { RunWriter } from "./run-writer.ts";
 import { type PageSource, SortBuffer } from "./sort-buffer.ts";
 import { type EntryLayout, entryLayout, SortedCursor, varintSize, writeVarint } from "./sort-entry.ts";
 
@@ -142,7 +142,7 @@ export class ExternalSorter<T> {
   private spillRun(sorted: SortedCursor, combine = true): void {
     this.writerPage ??= this.takePage();
     const channel = this.memory.io.createChannel("sort-run");
-    const writer = new RunWriter(channel, this.memory.io, this.writerPage);
+    const writer = new RecordSpillWriter(channel, this.memory.io, this.writerPage);
     try {
       const combiner = combine ? this.options.combiner : undefined;
       if (combiner) {
@@ -267,7 +267,7 @@ class RunEntryWriter<T> implements EntryWriter<T> {
   constructor(
     private readonly sorter: ExternalSorter<T>,
     private readonly groups: GroupReader<T>,
-    private readonly writer: RunWriter,
+    private readonly writer: RecordSpillWriter,
   ) {}
 
   copyCurrent(): void {
