@@ -7,7 +7,7 @@
  * operators can only finish by spilling; each case's JobExecutionResult.getSpilledBytes() shows
  * that they did (expectSpills).
  */
-import { expect } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { MAKE_RECORD_SOURCE, resultOf, runCapturingClient, writeJob } from "./dataset-job.ts";
 
 /** A record: [key (null for some), value (null for some), id]. */
@@ -172,6 +172,34 @@ export async function runCases(file: string, v: Variant): Promise<CasesRun> {
 /** Runs the job of `file` for one variant; the results by case name. */
 export async function runVariant(file: string, v: Variant): Promise<Record<string, any[]>> {
   return (await runCases(file, v)).results;
+}
+
+/** A case checked against a naive in-memory reference on the same inputs. */
+export interface ReferenceCase extends JobCase {
+  expected: (left: Row[], right: Row[], variant: Variant) => unknown[];
+  /** Compare as is (digests are single records); otherwise as multisets. */
+  exact?: boolean;
+}
+
+/**
+ * One describe per variant, one test per case: the cases run as one job per variant; each result
+ * must equal its reference (computed once for all variants) and spill as the case expects.
+ */
+export function describeReferenceCases(title: string, cases: readonly ReferenceCase[], jobFile: string): void {
+  const reference = referenceCache();
+  describe.each(VARIANTS)(`${title} ($name)`, (variant) => {
+    let run: Promise<CasesRun> | undefined;
+    const { left, right } = inputs(variant);
+    test.each(cases.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
+      const done = await (run ??= runCases(jobFile, variant));
+      const all = done.results;
+      expect(Object.keys(all)).toContain(c.name);
+      const expected = reference(variant, c.name, () => c.expected(left, right, variant));
+      if (c.exact) expect(all[c.name]).toEqual(expected);
+      else expect(sorted(all[c.name]!)).toEqual(sorted(expected));
+      expectSpills(c, variant, done);
+    }, 120_000);
+  });
 }
 
 /** Checks the bytes a case spilled against its SpillExpectation in this variant. */

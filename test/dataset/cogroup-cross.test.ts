@@ -5,12 +5,9 @@
  */
 import { describe, expect, test } from "bun:test";
 import { ExecutionEnvironment, Types } from "../../src/index.ts";
-import { byKey, digest, expectSpills, FITS, inputs, makeRow, referenceCache, runCases, sorted, VARIANTS, writeCasesJob, type CasesRun, type JobCase, type Row } from "./binary-cases.ts";
+import { byKey, describeReferenceCases, digest, FITS, inputs, makeRow, type ReferenceCase, type Row, writeCasesJob } from "./binary-cases.ts";
 
-interface Case extends JobCase {
-  expected: (left: Row[], right: Row[], sizes: { size1: number; keys: number; seed: number }) => unknown[];
-  exact?: boolean;
-}
+type Case = ReferenceCase;
 
 /** Per key of either input: [key, records of the first, records of the second, sum of their ids]. */
 function groupCounts(l: Row[], r: Row[]): unknown[] {
@@ -75,21 +72,7 @@ class IdPair extends RichCrossFunction {
 
 const jobFile = writeCasesJob(CASES, PRELUDE);
 
-const reference = referenceCache();
-
-describe.each(VARIANTS)("coGroup and cross ($name)", (variant) => {
-  let run: Promise<CasesRun> | undefined;
-  const { left, right } = inputs(variant);
-  test.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
-    const done = await (run ??= runCases(jobFile, variant));
-    const all = done.results;
-    expect(Object.keys(all)).toContain(c.name);
-    const expected = reference(variant, c.name, () => c.expected(left, right, variant));
-    if (c.exact) expect(all[c.name]).toEqual(expected);
-    else expect(sorted(all[c.name]!)).toEqual(sorted(expected));
-    expectSpills(c, variant, done);
-  }, 120_000);
-});
+describeReferenceCases("coGroup and cross", CASES, jobFile);
 
 describe("coGroup and cross programs", () => {
   const env = ExecutionEnvironment.createLocalEnvironment(2);

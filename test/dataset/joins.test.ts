@@ -7,13 +7,9 @@
 import { describe, expect, test } from "bun:test";
 import { ExecutionEnvironment, JoinHint, Types } from "../../src/index.ts";
 import { InvalidProgramError } from "../../src/core/errors.ts";
-import { digest, expectSpills, FITS, idOf, inputs, referenceCache, referenceJoin, runCases, sorted, VARIANTS, writeCasesJob, type CasesRun, type JobCase, type Row } from "./binary-cases.ts";
+import { describeReferenceCases, digest, FITS, idOf, inputs, type ReferenceCase, referenceJoin, type Row, writeCasesJob } from "./binary-cases.ts";
 
-interface Case extends JobCase {
-  expected: (left: Row[], right: Row[]) => unknown[];
-  /** Compare as is (digests are single records). */
-  exact?: boolean;
-}
+type Case = ReferenceCase;
 
 const ids = (pairs: [Row | null, Row | null][]) => pairs.map(([l, r]) => [idOf(l), idOf(r)] as [number, number]);
 const byField0 = (r: Row) => r[0];
@@ -124,21 +120,7 @@ class TwiceFlat extends RichFlatJoinFunction {
 
 const jobFile = writeCasesJob(CASES, PRELUDE);
 
-const reference = referenceCache();
-
-describe.each(VARIANTS)("joins ($name)", (variant) => {
-  let run: Promise<CasesRun> | undefined;
-  const { left, right } = inputs(variant);
-  test.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
-    const done = await (run ??= runCases(jobFile, variant));
-    const all = done.results;
-    expect(Object.keys(all)).toContain(c.name);
-    const expected = reference(variant, c.name, () => c.expected(left, right));
-    if (c.exact) expect(all[c.name]).toEqual(expected);
-    else expect(sorted(all[c.name]!)).toEqual(sorted(expected));
-    expectSpills(c, variant, done);
-  }, 120_000);
-});
+describeReferenceCases("joins", CASES, jobFile);
 
 describe("join programs that are refused", () => {
   const env = ExecutionEnvironment.createLocalEnvironment(2);

@@ -6,14 +6,11 @@
 import { describe, expect, test } from "bun:test";
 import { ExecutionEnvironment, JoinHint, Types } from "../../src/index.ts";
 import { InvalidProgramError } from "../../src/core/errors.ts";
-import { digest, expectSpills, FITS, idOf, inputs, referenceCache, referenceJoin, runCases, sorted, VARIANTS, writeCasesJob, type CasesRun, type JobCase, type Row } from "./binary-cases.ts";
+import { describeReferenceCases, digest, FITS, idOf, type ReferenceCase, referenceJoin, type Row, writeCasesJob } from "./binary-cases.ts";
 
 type Outer = "left" | "right" | "full";
 
-interface Case extends JobCase {
-  expected: (left: Row[], right: Row[]) => unknown[];
-  exact?: boolean;
-}
+type Case = ReferenceCase;
 
 const METHOD: Record<Outer, string> = { left: "leftOuterJoin", right: "rightOuterJoin", full: "fullOuterJoin" };
 
@@ -63,21 +60,7 @@ const CASES: Case[] = [
 
 const jobFile = writeCasesJob(CASES);
 
-const reference = referenceCache();
-
-describe.each(VARIANTS)("outer joins ($name)", (variant) => {
-  let run: Promise<CasesRun> | undefined;
-  const { left, right } = inputs(variant);
-  test.each(CASES.map((c) => [c.name, c] as const))("%s", async (_name, c) => {
-    const done = await (run ??= runCases(jobFile, variant));
-    const all = done.results;
-    expect(Object.keys(all)).toContain(c.name);
-    const expected = reference(variant, c.name, () => c.expected(left, right));
-    if (c.exact) expect(all[c.name]).toEqual(expected);
-    else expect(sorted(all[c.name]!)).toEqual(sorted(expected));
-    expectSpills(c, variant, done);
-  }, 120_000);
-});
+describeReferenceCases("outer joins", CASES, jobFile);
 
 describe("outer join hints Flink refuses", () => {
   const env = ExecutionEnvironment.createLocalEnvironment(2);
