@@ -2,11 +2,14 @@
 import { UserError, checkArgument } from "../core/errors.ts";
 import type { SourceOutput, SplitSource } from "../runtime/operators/source.ts";
 import { CsvSyntaxIssue, resolveCsvFormat, splitCsvLine, type CsvFormat, type ResolvedCsvFormat } from "./csv.ts";
+import { CsvByteParser, FALLBACK } from "./csv-byte-parser.ts";
 import { BadField, fieldConversion, kindWithArticle, type CsvFieldParser, type FieldConversion } from "./csv-field-parsers.ts";
 import { assignFileSegments, listInputFiles } from "./file-splits.ts";
 import { LineSplitReader } from "./line-split-reader.ts";
 
 const SKIPPED: unique symbol = Symbol("skipped line");
+const NEWLINE = 10;
+const CR = 13;
 const EXCERPT_LENGTH = 80;
 
 function excerpt(text: string): string {
@@ -21,6 +24,10 @@ function excerpt(text: string): string {
  * and empty lines. A malformed line fails the job with a UserError
  * `orders.csv:17: field 2 'abc' is not an INT` (file, 1-based line, 0-based column), or is
  * counted in `skippedLines` and dropped when the format is lenient.
+ *
+ * Lines are parsed from the read buffer's bytes (CsvByteParser) when the delimiter is one ASCII
+ * character; a line the byte parser leaves (quotes, exponents, errors) is decoded and parsed
+ * as text, as are all lines of other formats.
  */
 export class CsvSource<T = unknown> implements SplitSource<T> {
   readonly bounded = true;
@@ -32,6 +39,8 @@ export class CsvSource<T = unknown> implements SplitSource<T> {
   private readonly conversions: FieldConversion[];
   private readonly nullable: boolean[];
   private readonly requiredColumns: number;
+  private readonly byteParser: CsvByteParser | null;
+  private readonly commentBytes: Uint8Array | null;
   private reader: LineSplitReader | null = null;
   private cancelled = false;
 
@@ -61,6 +70,11 @@ export class CsvSource<T = unknown> implements SplitSource<T> {
     );
     this.conversions = fieldParsers.map(fieldConversion);
     this.nullable = fieldParsers.map((p) => p.nullable);
+    const { fieldDelimiter, quoteCharacter, commentPrefix } = this.format;
+    this.byteParser = CsvByteParser.supports(fieldDelimiter, quoteCharacter, commentPrefix)
+      ? new CsvByteParser(fieldParsers, this.conversions, this.columns, this.requiredColumns, mask, fieldDelimiter, quoteCharacter, rowFieldNames)
+      : null;
+    this.commentBytes = commentPrefix === null ? null : new TextEncoder().encode(commentPrefix);
   }
 
   open(subtaskIndex: number, parallelism: number): void {
@@ -70,6 +84,7 @@ export class CsvSource<T = unknown> implements SplitSource<T> {
   emitNext(output: SourceOutput<T>, budget: number): boolean {
     const reader = this.reader;
     if (reader === null || this.cancelled) return false;
+    if (this.byteParser !== null) return this.emitFromBytes(reader, this.byteParser, output, budget);
     const { ignoreFirstLine, commentPrefix } = this.format;
     for (let i = 0; i < budget; i++) {
       const line = reader.nextLine();
@@ -79,6 +94,41 @@ export class CsvSource<T = unknown> implements SplitSource<T> {
       const record = this.parseLine(line);
       if (record !== SKIPPED) output.collect(record as T);
     }
+    return true;
+  }
+
+  /** emitNext over the bytes of the read buffer. */
+  private emitFromBytes(reader: LineSplitReader, parser: CsvByteParser, output: SourceOutput<T>, budget: number): boolean {
+    const ignoreFirstLine = this.format.ignoreFirstLine;
+    const comment = this.commentBytes;
+    let buf = reader.bytes;
+    let pos = reader.pos;
+    let end = reader.end;
+    for (let i = 0; i < budget; i++) {
+      if (pos >= end) {
+        reader.pos = pos;
+        if (!reader.nextChunk()) return false;
+        buf = reader.bytes;
+        pos = reader.pos;
+        end = reader.end;
+      }
+      reader.lineRead();
+      const b = buf[pos];
+      if (b === NEWLINE || (b === CR && buf[pos + 1] === NEWLINE) || (ignoreFirstLine && reader.isFirstLineOfFile()) || (comment !== null && startsWith(buf, pos, comment))) {
+        pos = buf.indexOf(NEWLINE, pos) + 1;
+        continue;
+      }
+      let record = parser.parse(buf, pos, reader);
+      if (record === FALLBACK) {
+        const nl = buf.indexOf(NEWLINE, pos);
+        record = this.parseLine(reader.text(pos, nl > pos && buf[nl - 1] === CR ? nl - 1 : nl));
+        pos = nl + 1;
+      } else {
+        pos = parser.next;
+      }
+      if (record !== SKIPPED) output.collect(record as T);
+    }
+    reader.pos = pos;
     return true;
   }
 
@@ -129,4 +179,9 @@ export class CsvSource<T = unknown> implements SplitSource<T> {
   describe(): string {
     return `CsvFile ${this.path} (${this.fieldParsers.map((p) => p.name).join(", ")})`;
   }
+}
+
+function startsWith(buf: Uint8Array, pos: number, prefix: Uint8Array): boolean {
+  for (let i = 0; i < prefix.length; i++) if (buf[pos + i] !== prefix[i]) return false;
+  return true;
 }

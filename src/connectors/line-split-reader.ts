@@ -1,14 +1,17 @@
 /**
- * Reads the lines of a subtask's file segments through one reused buffer, decoding a whole
- * chunk of lines at a time.
+ * Reads the lines of a subtask's file segments through one reused buffer, a chunk of whole
+ * lines at a time: as strings (`nextLine`, decoding the chunk at once) or as bytes for parsers
+ * that scan lines themselves (`nextChunk` with `bytes`, `pos`, `end`, `lineRead`).
  *
  * Ownership: a line belongs to the segment where it starts. A segment not at a file's start
  * skips the partial line it begins in; every segment reads past its end to finish its last
  * line. Lines end at "\n"; a "\r" before it is dropped; the last line of a file may lack "\n".
  *
- * Memory: one buffer (1 MiB, doubled while a single line does not fit). Each read is decoded
- * only up to its last newline (latin1 when the bytes are ASCII, else UTF-8, which never splits a
- * character there) and the rest is carried to the front of the buffer for the next read.
+ * Memory: one buffer (1 MiB, doubled while a single line does not fit). A chunk is the buffer
+ * up to its last newline (a last line without one gets a "\n" written after it, so every chunk
+ * ends in "\n"); the rest is carried to the front of the buffer when the next chunk is read.
+ * Strings are decoded latin1 when the chunk's bytes are ASCII, else UTF-8, which never splits a
+ * character at a newline.
  */
 import { isAscii } from "node:buffer";
 import { closeSync, openSync, readSync } from "node:fs";
@@ -36,10 +39,22 @@ export class LineSplitReader {
   private carry = 0;
   /** Nothing more of the current segment is to be read. */
   private segDone = true;
-  /** Decoded lines, each ending in "\n"; chunkPos is where the next line starts. */
+  /** buf[0, chunkBytes) is the current chunk; buf[chunkBytes, dataEnd) the start of the next line. */
+  private chunkBytes = 0;
+  private dataEnd = 0;
+  /** Decoded lines of the chunk for nextLine, each ending in "\n"; chunkPos is where the next line starts. */
   private chunk = "";
   private chunkPos = 0;
   private chunkHasCR = false;
+  /**
+   * Byte access (nextChunk): the chunk is `bytes[pos, end)`, whole lines each ending in "\n";
+   * `ascii` tells whether all of them are ASCII. The reader of the bytes moves `pos` past each
+   * line it takes and calls `lineRead` for it.
+   */
+  bytes: Buffer;
+  pos = 0;
+  end = 0;
+  ascii = true;
   private firstLineOffset = 0;
   private linesInSegment = 0;
   private newlinesBefore = -1;
@@ -48,7 +63,8 @@ export class LineSplitReader {
     private readonly segments: readonly FileSegment[],
     bufferSize = DEFAULT_READ_BUFFER_SIZE,
   ) {
-    this.buf = Buffer.allocUnsafe(bufferSize);
+    this.buf = Buffer.allocUnsafe(Math.max(2, bufferSize));
+    this.bytes = this.buf;
   }
 
   /** The next line, or null when every segment is read. */
@@ -56,6 +72,7 @@ export class LineSplitReader {
     let q = this.chunk.indexOf("\n", this.chunkPos);
     while (q < 0) {
       if (!this.fill()) return null;
+      this.decodeChunk();
       q = this.chunk.indexOf("\n", 0);
     }
     const p = this.chunkPos;
@@ -63,6 +80,30 @@ export class LineSplitReader {
     this.linesInSegment++;
     if (this.chunkHasCR && q > p && this.chunk.charCodeAt(q - 1) === CR) return this.chunk.slice(p, q - 1);
     return this.chunk.slice(p, q);
+  }
+
+  /**
+   * Loads the next chunk of whole lines into `bytes[pos, end)` (call when `pos === end`); false
+   * when every segment is read.
+   */
+  nextChunk(): boolean {
+    if (!this.fill()) return false;
+    this.bytes = this.buf;
+    this.pos = 0;
+    this.end = this.chunkBytes;
+    this.ascii = isAscii(this.buf.subarray(0, this.chunkBytes));
+    return true;
+  }
+
+  /** Counts a line taken from `bytes` (for isFirstLineOfFile and currentLineNumber). */
+  lineRead(): void {
+    this.linesInSegment++;
+  }
+
+  /** The text of `bytes[start, end)`, decoded as nextLine would (latin1 for an ASCII chunk, else UTF-8). */
+  text(start: number, end: number): string {
+    const raw = this.buf as unknown as RawSlicing;
+    return this.ascii ? raw.latin1Slice(start, end) : raw.utf8Slice(start, end);
   }
 
   /** The file of the line last returned. */
@@ -87,10 +128,18 @@ export class LineSplitReader {
     this.segDone = true;
     this.chunk = "";
     this.chunkPos = 0;
+    this.chunkBytes = this.dataEnd = 0;
+    this.pos = this.end = 0;
   }
 
-  /** Decodes the next chunk of whole lines; false when all segments are exhausted. */
+  /** Makes buf[0, chunkBytes) the next chunk of whole lines; false when all segments are exhausted. */
   private fill(): boolean {
+    if (this.chunkBytes > 0) {
+      // the previous chunk is consumed: carry the start of the next line to the front
+      this.buf.copyWithin(0, this.chunkBytes, this.dataEnd);
+      this.carry = this.dataEnd - this.chunkBytes;
+      this.chunkBytes = this.dataEnd = 0;
+    }
     for (;;) {
       if (this.segDone) {
         if (!this.nextSegment()) return false;
@@ -100,10 +149,12 @@ export class LineSplitReader {
       const buf = this.buf;
       const n = readSync(this.fd, buf, this.carry, buf.length - this.carry, this.readPos);
       if (n === 0) {
-        // End of file: what is carried is a last line without "\n".
+        // End of file: what is carried is a last line without "\n"; give it one.
         this.segDone = true;
         if (this.carry === 0) continue;
-        this.setChunk(this.carry, true);
+        if (this.carry === this.buf.length) this.grow();
+        this.buf[this.carry] = NEWLINE;
+        this.chunkBytes = this.dataEnd = this.carry + 1;
         this.carry = 0;
         return true;
       }
@@ -124,23 +175,18 @@ export class LineSplitReader {
         this.carry = end;
         continue;
       }
-      this.setChunk(last + 1, false);
-      if (this.segDone) {
-        this.carry = 0;
-      } else {
-        buf.copyWithin(0, last + 1, end);
-        this.carry = end - last - 1;
-      }
+      this.chunkBytes = last + 1;
+      this.dataEnd = this.segDone ? last + 1 : end;
+      this.carry = 0;
       return true;
     }
   }
 
-  private setChunk(length: number, appendNewline: boolean): void {
+  private decodeChunk(): void {
+    const length = this.chunkBytes;
     const bytes = this.buf.subarray(0, length);
     const raw = this.buf as unknown as RawSlicing;
-    let s = isAscii(bytes) ? raw.latin1Slice(0, length) : raw.utf8Slice(0, length);
-    if (appendNewline) s += "\n";
-    this.chunk = s;
+    this.chunk = isAscii(bytes) ? raw.latin1Slice(0, length) : raw.utf8Slice(0, length);
     this.chunkPos = 0;
     this.chunkHasCR = bytes.indexOf(CR) >= 0;
   }

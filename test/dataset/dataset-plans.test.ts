@@ -58,6 +58,16 @@ describe("DataSet plans", () => {
     expect(plan.edges).toEqual(edges);
   });
 
+  test("no combiner and no shuffle where records already arrive partitioned on the key", () => {
+    const one = ExecutionEnvironment.createLocalEnvironment(1);
+    one.generateSequence(1, 100).map((i): Pair => [`k${i % 7}`, i], Types.TUPLE(Types.STRING, Types.LONG)).groupBy(0).sum(1).output({ writeRecord() {} });
+    const single = JSON.parse(one.getExecutionPlan());
+    expect(single.vertices.map((v: any) => v.name)).toEqual([`${SOURCE} -> Aggregate -> ${SINK}`]);
+    const plan = planOf((p) => p.partitionByHash(0).groupBy(0).reduce((a) => a));
+    expect(plan.vertices).toEqual([`${SOURCE} [2]`, `Reduce -> ${SINK} [2]`]);
+    expect(plan.edges).toEqual(["0->1 hash pipelined"]);
+  });
+
   test("BATCH execution mode makes every shuffle blocking", () => {
     const plan = planOf((p) => p.groupBy(0).sum(1).reduce((a) => a), "BATCH");
     expect(plan.edges).toEqual(["0->1 hash blocking", "1->2 global blocking", "2->3 rebalance blocking"]);

@@ -23,6 +23,7 @@ import { bytesOf, Estimator, type SizeEstimate } from "./estimates.ts";
 import { binaryInfo, rangePartitionKey, type BinaryChoice, type BinaryInfo, type ShipStrategy } from "./plan-info.ts";
 import { partitionedOn, PropertyTracker } from "./properties.ts";
 import { candidatesFor } from "./candidates.ts";
+import { removeRedundantShuffles, restoreShuffles } from "./redundant-shuffles.ts";
 
 /** What the optimizer shows for one operator. */
 export interface OperatorPlanInfo {
@@ -58,7 +59,9 @@ class PlanOptimizer {
 
   run(sinks: Transformation[]): Map<number, OperatorPlanInfo> {
     const all = reachable(sinks);
+    restoreShuffles(all);
     for (const t of all) if (t.kind === "two-input") this.decide(t);
+    removeRedundantShuffles(all, this.properties, (t) => this.ctx.parallelismOf(t));
     const hashed = new Set<number>();
     for (const t of all) if (t.kind === "partition" && t.props.partitioner === "hash") for (const i of t.inputs) hashed.add(i.id);
     for (const t of all) {
@@ -121,12 +124,13 @@ class PlanOptimizer {
   }
 
   /**
-   * How a grouped combiner (one before a hash shuffle) is expected to combine: in a hash table
-   * when its input likely fits in memory (no sort needed), else by sorting and combining runs of
-   * equal keys. The operators decide at run time too (a hash table that outgrows its share of
-   * managed memory turns into a combining sort), so this is the optimizer's expectation.
+   * How a grouped combiner (one before a hash shuffle) combines. Reduce and aggregate combiners
+   * always use a hash table in managed memory and hand on what they hold when it is full; the
+   * others hash when their input likely fits in memory, else sort and combine runs of equal keys
+   * (the operators decide at run time, so this is the optimizer's expectation).
    */
   private combineStrategy(t: Transformation): string {
+    if (t.operatorKind === "aggregate-combine" || t.operatorKind === "grouped-reduce-combine") return "hash-combine";
     const bytes = bytesOf(this.estimator.estimate(t.inputs[0]!));
     return bytes !== undefined && bytes <= this.ctx.managedMemoryBytes / 2 ? "hash-combine" : "sort-combine";
   }

@@ -1,33 +1,43 @@
 /** aggregate(SUM|MIN|MAX, field).and(...): per group, the last record seen with its aggregated fields replaced. */
 import { NO_TIMESTAMP } from "../../../core/stream-element.ts";
 import { checkArgument } from "../../../core/errors.ts";
-import { keyToMapKey } from "../../../types/key-hashing.ts";
-import type { ExternalSorter, SortCombiner } from "../sort/external-sorter.ts";
+import type { TypeInformation } from "../../../types/type-information.ts";
+import { Types } from "../../../types/types.ts";
 import { aggregateValue, type AggregationKind, type AggregationSpec, aggregationsText } from "./aggregation.ts";
-import { type BatchDriverRole, BatchOperator, type CombineOptions, copyRecord, type FieldRef, fieldOf, type KeySelector, type MapKey, resolveCombine } from "./batch-operator.ts";
-import { HashTableBudget } from "./hash-table-budget.ts";
-import { groupSorter, recordSerializer, type SortSettings } from "./sort-group.ts";
+import { type BatchDriverRole, BatchOperator, type CombineOptions, copyRecord, type FieldRef, fieldOf, type KeySelector, resolveCombine } from "./batch-operator.ts";
+import { CombineSampler } from "./combine-sampler.ts";
+import { GroupingHashTable } from "./grouping-hash-table.ts";
+import { groupingPool } from "./grouping-memory.ts";
+import { recordSerializer, type SortSettings } from "./sort-group.ts";
+import type { PagePool } from "../join/page-pool.ts";
+
+/** Aggregations per operator that merge folds in place (more take the copying path). */
+const MERGE_SCRATCH = 16;
 
 /**
  * Works on tuples (arrays, fields by position) and rows (objects, fields by name). Fields that
  * are not aggregated come from the last record of the group (Flink leaves them arbitrary).
  * Aggregations are associative, so the same class serves as the combiner (`combine: true`),
- * which flushes its table past `maxEntries` groups or its memory share.
+ * which hands its groups on past `maxEntries` groups or its memory share, and passes records
+ * through while combining does not pay (CombineSampler).
  *
- * Memory: one state array per group, [last record, accumulator per aggregation], while the table
- * fits the operator's share of managed memory (HashTableBudget). Past it, the final instance
- * writes each group's partial record into a combining ExternalSorter, and every later record
- * too; full sort buffers fold each key's records before they spill, and endInput folds the
- * partials of the merged runs in arrival order.
+ * Memory: each group's partial record (its last record with the aggregated fields so far) is
+ * serialized in a GroupingHashTable in the operator's share of managed memory; a final instance
+ * that outgrows it spills partitions of the table and aggregates them at the end. Without a
+ * grouping key there is one group, held as a JS value.
  */
 export class AggregateOperator<T> extends BatchOperator<T, T> {
   readonly role: BatchDriverRole;
   private readonly kinds: AggregationKind[];
   private readonly fields: FieldRef[];
   private readonly maxEntries: number;
-  private readonly states = new Map<MapKey, unknown[]>();
-  private budget: HashTableBudget<T> | undefined;
-  private sorter: ExternalSorter<T> | undefined;
+  private pool: PagePool | undefined;
+  private table: GroupingHashTable<T> | undefined;
+  private readonly sampler = new CombineSampler();
+  /** The one group of an aggregation without key. */
+  private all: T | undefined;
+  /** merge's aggregated values, before they are written into the result. */
+  private readonly folded: unknown[] = new Array(MERGE_SCRATCH).fill(null);
 
   constructor(
     private readonly keySelector: KeySelector<T> | null,
@@ -45,87 +55,97 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
   }
 
   override open(): void | Promise<void> {
-    if (this.keySelector !== null) this.budget = new HashTableBudget(recordSerializer<T>(this.settings.inputType), HashTableBudget.bytesFor(this.context));
+    const key = this.keySelector;
+    if (key !== null) {
+      this.pool = groupingPool(this.context, this.role === "combine" ? "combine" : "final");
+      const output = this.output;
+      const serializer = recordSerializer<T>(partialType(this.settings.inputType, this.aggregations));
+      this.table = new GroupingHashTable<T>(
+        this.pool,
+        { key, first: (v) => this.first(v), merge: (a, b) => this.merge(a, b), serializer },
+        this.role === "combine" ? "combine" : "final",
+        (v) => output.collect(v, NO_TIMESTAMP),
+        () => this.drain(),
+      );
+    }
     return super.open();
   }
 
   processElement(value: T): void {
-    if (this.sorter !== undefined) {
-      this.sorter.add(value);
+    const table = this.table;
+    if (table === undefined) {
+      this.all = this.all === undefined ? this.first(value) : this.merge(this.all, value);
       return;
     }
-    const key = this.keySelector === null ? null : keyToMapKey(this.keySelector(value));
-    const kinds = this.kinds;
-    const fields = this.fields;
-    const n = kinds.length;
-    let state = this.states.get(key);
-    const isNew = state === undefined;
-    if (state === undefined) {
-      state = new Array<unknown>(n + 1).fill(null);
-      this.states.set(key, state);
+    if (this.role !== "combine") {
+      table.add(value);
+      return;
     }
-    state[0] = value;
-    for (let i = 0; i < n; i++) state[i + 1] = aggregateValue(kinds[i]!, state[i + 1], fieldOf(value, fields[i]!), fields[i]!);
-    if (!isNew) return;
-    if (this.states.size > this.maxEntries) this.flush();
-    else if (this.budget?.exceeded(this.states.size, value) === true) this.overBudget();
+    if (this.sampler.passThrough()) {
+      // a raw record is a partial of one record; the final instance checks it as it folds it in
+      this.output.collect(value, NO_TIMESTAMP);
+      return;
+    }
+    table.add(value);
+    if (table.size > this.maxEntries) this.drain();
   }
 
-  /** Folds partial record `b` (the later one) into `a`: b's fields, aggregated ones combined. */
-  private merge(a: T, b: T): T {
-    const out = copyRecord(b) as Record<FieldRef, unknown>;
+  /** A new group's partial record: `value` with each aggregated field folded into nothing. */
+  private first(value: T): T {
+    const out = copyRecord(value) as Record<FieldRef, unknown>;
     for (let i = 0; i < this.kinds.length; i++) {
       const f = this.fields[i]!;
-      out[f] = aggregateValue(this.kinds[i]!, fieldOf(a, f), fieldOf(b, f), f);
+      out[f] = aggregateValue(this.kinds[i]!, null, fieldOf(value, f), f);
     }
     return out as T;
   }
 
-  private overBudget(): void {
-    if (this.role === "combine") return this.flush();
-    const merge = (a: T, b: T) => this.merge(a, b);
-    const combiner: SortCombiner<T> = {
-      combineGroup(group, out) {
-        let acc = group.record();
-        while (group.nextInGroup()) acc = merge(acc, group.record());
-        out.writeRecord(acc);
-      },
-    };
-    const sorter = groupSorter(this.context, this.keySelector!, undefined, this.settings, { combiner });
-    this.sorter = sorter;
-    for (const state of this.states.values()) sorter.add(this.partial(state));
-    this.states.clear();
+  /**
+   * Folds record or partial `b` (the later one) into partial `a`: b's fields, aggregated ones
+   * combined. `a` is the operator's own (a copy or a deserialized partial): a tuple is reused
+   * for the result instead of copying `b`, one allocation less per record.
+   */
+  private merge(a: T, b: T): T {
+    const kinds = this.kinds;
+    const fields = this.fields;
+    const n = kinds.length;
+    if (n <= MERGE_SCRATCH && Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
+      const folded = this.folded;
+      for (let i = 0; i < n; i++) folded[i] = aggregateValue(kinds[i]!, a[fields[i] as number], b[fields[i] as number], fields[i]!);
+      for (let i = 0; i < b.length; i++) a[i] = b[i];
+      for (let i = 0; i < n; i++) a[fields[i] as number] = folded[i];
+      return a;
+    }
+    const out = copyRecord(b) as Record<FieldRef, unknown>;
+    for (let i = 0; i < n; i++) {
+      const f = fields[i]!;
+      out[f] = aggregateValue(kinds[i]!, fieldOf(a, f), fieldOf(b, f), f);
+    }
+    return out as T;
+  }
+
+  /** A combiner hands on what it holds (memory or maxEntries reached). */
+  private drain(): void {
+    const table = this.table!;
+    this.sampler.drained(table.size);
+    table.drain();
   }
 
   override endInput(): void {
-    const sorter = this.sorter;
-    if (sorter === undefined) return this.flush();
-    const groups = sorter.groups();
-    const output = this.output;
-    while (groups.nextGroup()) {
-      let acc = groups.record();
-      while (groups.nextInGroup()) acc = this.merge(acc, groups.record());
-      output.collect(acc, NO_TIMESTAMP);
+    if (this.table === undefined) {
+      if (this.all !== undefined) this.output.collect(this.all, NO_TIMESTAMP);
+      this.all = undefined;
+      return;
     }
-    sorter.close();
-  }
-
-  /** A group's result so far: its last record with the aggregated fields replaced. */
-  private partial(state: unknown[]): T {
-    const fields = this.fields;
-    const record = copyRecord(state[0]) as Record<FieldRef, unknown>;
-    for (let i = 0; i < fields.length; i++) record[fields[i]!] = state[i + 1];
-    return record as T;
-  }
-
-  private flush(): void {
-    const output = this.output;
-    for (const state of this.states.values()) output.collect(this.partial(state), NO_TIMESTAMP);
-    this.states.clear();
+    if (this.role === "combine") this.table.drain();
+    else this.table.finish();
   }
 
   override close(): void | Promise<void> {
-    this.sorter?.close();
+    this.table?.close();
+    this.table = undefined;
+    this.pool?.release();
+    this.pool = undefined;
     return super.close();
   }
 
@@ -134,4 +154,28 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
     const by = this.keySelector === null ? "" : " by key";
     return this.role === "combine" ? `Combine (${text})${by}` : `Aggregate (${text})${by}`;
   }
+}
+
+/**
+ * The type partial records are stored with: the input type, with SUM fields widened so that sums
+ * stay exact (INT to LONG, FLOAT to DOUBLE); GENERIC when the input type is unknown.
+ */
+function partialType(input: TypeInformation | undefined, aggregations: readonly AggregationSpec[]): TypeInformation | undefined {
+  if (input === undefined || (input.kind !== "TUPLE" && input.kind !== "ROW") || input.fieldTypes === undefined) return input;
+  const fields = input.fieldTypes.slice();
+  const names = input.fieldNames;
+  for (const a of aggregations) {
+    if (a.agg !== "SUM") continue;
+    const i = typeof a.field === "number" ? (input.kind === "TUPLE" ? a.field : -1) : input.kind === "ROW" ? names!.indexOf(a.field) : /^f\d+$/.test(a.field) ? Number(a.field.slice(1)) : -1;
+    if (i >= 0 && i < fields.length) fields[i] = widened(fields[i]!);
+  }
+  if (input.kind === "TUPLE") return Types.TUPLE(...fields);
+  return Types.ROW(Object.fromEntries(names!.map((n, i) => [n, fields[i]!])));
+}
+
+function widened(t: TypeInformation): TypeInformation {
+  if (t.kind === "INT") return Types.LONG;
+  if (t.kind === "FLOAT") return Types.DOUBLE;
+  if (t.kind === "NULLABLE" && t.innerType) return Types.NULLABLE(widened(t.innerType));
+  return t;
 }

@@ -346,13 +346,16 @@ describe("batch driver details", () => {
     const out = new CollectingOutput();
     const op: Op = new GroupedReduceOperator<number>((v) => v, (a) => a, { combine: true, maxEntries: 5 });
     op.setup(context, out);
+    await op.open();
     for (let v = 0; v < 5; v++) op.processElement(v, 0);
     expect(out.values).toEqual([]);
     op.processElement(5, 0);
-    expect(out.values).toEqual([0, 1, 2, 3, 4, 5]);
+    // the table hands groups on in hash order
+    expect([...out.values].sort()).toEqual([0, 1, 2, 3, 4, 5]);
     op.processElement(0, 0);
-    op.endInput();
-    expect(out.values).toEqual([0, 1, 2, 3, 4, 5, 0]);
+    await op.endInput();
+    await op.close();
+    expect(out.values.slice(6)).toEqual([0]);
   });
 
   test("mapPartition is called once, with an empty iterable, on empty input", async () => {

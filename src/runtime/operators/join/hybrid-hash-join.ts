@@ -7,6 +7,10 @@ import { emitUnmatched, MutableHashTable, SPILLED, type SpilledPair } from "./mu
 import type { PagePool } from "./page-pool.ts";
 import type { RecordCursor } from "./record-pages.ts";
 import { RecordBuffer } from "./record-buffer.ts";
+import { KeyBatch } from "./key-batch.ts";
+
+/** Probe records joined together once the build side is in (KeyBatch). */
+const PROBE_BATCH = 128;
 
 /** Past this recursion level a spilled pair is joined block-wise instead of partitioned again. */
 export const MAX_RECURSION_LEVEL = 3;
@@ -62,6 +66,8 @@ export class HybridHashJoin {
   private keyEnd = 0;
   /** Pairs not yet joined (and their files), freed by close after a failure. */
   private pending: PendingPair[] = [];
+  /** Probe records waiting for probeBatch (once the build side is in). */
+  private readonly batch = new KeyBatch(PROBE_BATCH);
 
   constructor(
     private readonly pool: PagePool,
@@ -95,23 +101,39 @@ export class HybridHashJoin {
       this.early!.append(hashKeyBytes(out.buf, this.keyStart, this.keyEnd, this.seed0), out.buf, 0, out.pos);
       return;
     }
-    const keyOut = this.keyOut;
-    keyOut.reset();
-    writeJoinKey(key, keyOut);
-    const hash = hashKeyBytes(keyOut.buf, 0, keyOut.pos, this.seed0);
+    if (this.batch.add(value, key, this.seed0)) this.probeBatch();
+  }
+
+  /** Joins the batched probe records, their memory loaded first (KeyBatch). */
+  private probeBatch(): void {
+    const batch = this.batch;
+    const n = batch.size;
+    if (n === 0) return;
     const table = this.table!;
-    let m = table.probe(hash, keyOut.buf, 0, keyOut.pos);
-    if (m === SPILLED) {
-      const out = this.encode(key, value, this.probe.serializer);
-      table.spillProbe(hash, out.buf, 0, out.pos);
-    } else if (m === 0) {
-      if (this.probe.outer) this.emit(null, value);
-    } else {
-      const serializer = this.build.serializer;
-      while (m > 0) {
-        this.emit(serializer.deserialize(table.valueInput), value);
-        m = table.nextMatch();
+    const { values, hashes, keys, ends, next } = batch;
+    for (let i = 0; i < n; i++) next[i] = table.head(hashes[i]!);
+    for (let i = 0; i < n; i++) next[i] = table.touch(hashes[i]!, next[i]!);
+    for (let i = 0; i < n; i++) if (next[i] !== 0) table.touch(hashes[i]!, next[i]!);
+    const serializer = this.build.serializer;
+    try {
+      for (let i = 0; i < n; i++) {
+        const value = values[i];
+        const hash = hashes[i]!;
+        let m = table.probe(hash, keys.buf, batch.keyStart(i), ends[i]!);
+        if (m === SPILLED) {
+          const out = this.encode(this.probe.key(value), value, this.probe.serializer);
+          table.spillProbe(hash, out.buf, 0, out.pos);
+        } else if (m === 0) {
+          if (this.probe.outer) this.emit(null, value);
+        } else {
+          while (m > 0) {
+            this.emit(serializer.deserialize(table.valueInput), value);
+            m = table.nextMatch();
+          }
+        }
       }
+    } finally {
+      batch.clear();
     }
   }
 
@@ -122,7 +144,15 @@ export class HybridHashJoin {
     table.finishBuild(0);
     const early = this.early!;
     const cursor = early.cursor();
-    while (cursor.next()) this.probePayload(table, cursor, this.seed0);
+    const serializer = this.probe.serializer;
+    // the records that waited join as later ones do, in batches
+    while (cursor.next()) {
+      const input = cursor.input;
+      const keyLen = input.readVarUint();
+      input.pos += keyLen;
+      this.addProbe(serializer.deserialize(input));
+    }
+    this.probeBatch();
     early.release();
     this.early = null;
     table.extra = null;
@@ -130,6 +160,7 @@ export class HybridHashJoin {
   }
 
   endProbe(): void {
+    if (this.buildDone) this.probeBatch();
     this.probeDone = true;
     if (this.buildDone) this.finish();
   }
@@ -301,6 +332,7 @@ export class HybridHashJoin {
 
   /** Frees every page and spill file still held (after the end, or a failure). */
   close(): void {
+    this.batch.clear();
     this.table?.release();
     this.table = null;
     this.early?.release();

@@ -4,7 +4,7 @@
  */
 import { UserError } from "../../../core/errors.ts";
 import type { DataOutputView } from "../../../types/data-output-view.ts";
-import { murmur3Bytes } from "../../../types/murmur3.ts";
+import { fmix, mixH1, mixK1, murmur3Bytes } from "../../../types/murmur3.ts";
 import { describeValue } from "../../../types/value-errors.ts";
 import { writeBigInteger } from "../../../types/bigint-codec.ts";
 
@@ -108,6 +108,33 @@ export function levelSeed(level: number): number {
 /** The hash (unsigned) of encoded key bytes `buf[start, end)` at a recursion level. */
 export function hashKeyBytes(buf: Uint8Array, start: number, end: number, seed: number): number {
   return murmur3Bytes(buf, seed, start, end) >>> 0;
+}
+
+/**
+ * For a key that is an int32 number (the most common key): writes what writeJoinKey writes and
+ * returns the hash hashKeyBytes gives those bytes, without a DataView or a second pass.
+ */
+export function writeIntKey(key: number, out: DataOutputView, seed: number): number {
+  out.ensure(5);
+  const buf = out.buf;
+  const at = out.pos;
+  buf[at] = Tag.Int;
+  buf[at + 1] = key;
+  buf[at + 2] = key >> 8;
+  buf[at + 3] = key >> 16;
+  buf[at + 4] = key >> 24;
+  out.pos = at + 5;
+  // murmur3_32 of the 5 bytes: one block (the tag and the low 3 bytes), then the high byte as tail
+  const h = mixH1(seed | 0, mixK1(Tag.Int | (key << 8))) ^ mixK1((key >>> 24) & 0xff);
+  return fmix(h, 5) >>> 0;
+}
+
+/** Writes `key` (writeJoinKey) and returns the hash of the bytes written (hashKeyBytes). */
+export function writeAndHashKey(key: unknown, out: DataOutputView, seed: number): number {
+  if (typeof key === "number" && (key | 0) === key) return writeIntKey(key, out, seed);
+  const start = out.pos;
+  writeJoinKey(key, out);
+  return hashKeyBytes(out.buf, start, out.pos, seed);
 }
 
 /** True when `a[as, ae)` and `b[bs, be)` hold the same bytes. */

@@ -1,9 +1,8 @@
 /** MutableHashTable: one level of the hybrid hash join, build records in partitioned pages with bucket chains. */
 import type { MemorySegment } from "../../../memory/memory-segment.ts";
 import type { DataInputView } from "../../../types/data-input-view.ts";
-import { bytesEqual } from "./join-key.ts";
 import type { PagePool } from "./page-pool.ts";
-import { MATCHED } from "./record-pages.ts";
+import { LEN_MASK, MATCHED, RECORD_HEADER } from "./record-pages.ts";
 import { RecordBuffer, type SpillPolicy } from "./record-buffer.ts";
 
 /** `probe` and `nextMatch` return this when the key's partition was spilled (the caller spills the probe record). */
@@ -171,6 +170,38 @@ export class MutableHashTable implements SpillPolicy {
   }
 
   /**
+   * The first entry (address + 1) of `hash`'s bucket, 0 when there is none or the partition
+   * is spilled. With `touch`, lets a batch of probes miss the cache together instead of one
+   * after another (the loads of different probes do not depend on each other).
+   */
+  head(hash: number): number {
+    const p = this.partitionOf(hash);
+    if (p.heads.length === 0) return 0;
+    const bucket = hash & p.mask;
+    return p.heads[bucket >>> this.bucketsPerPageShift]![bucket & ((1 << this.bucketsPerPageShift) - 1)]!;
+  }
+
+  /**
+   * Loads the entry `next` (address + 1, from `head` or a previous call) of `hash`'s chain: its
+   * header, and the payload's last byte, which may lie on the next cache line. Returns the
+   * chain's next entry when this one's hash differs (the key is further on), else 0.
+   */
+  touch(hash: number, next: number): number {
+    if (next === 0) return 0;
+    const a = next - 1;
+    const page = this.partitionOf(hash).build.pages[a >>> this.pool.pageShift]!;
+    const view = page.view;
+    const offset = a & (this.pool.pageSize - 1);
+    if (view.getUint32(offset, true) !== hash) return view.getUint32(offset + 4, true);
+    const end = offset + RECORD_HEADER + (view.getUint32(offset + 8, true) & LEN_MASK) - 1;
+    this.touched ^= end < page.size ? page.buf[end]! : 0;
+    return 0;
+  }
+
+  /** Where `touch` puts a byte it loads, so the compiler keeps the load. */
+  private touched = 0;
+
+  /**
    * Starts probing with key bytes `keyBuf[keyStart, keyEnd)` of hash `hash`: returns a match
    * (> 0; its value is then read from `valueInput`), 0 when none, SPILLED when the partition is
    * on disk. Build records that match are marked for outer joins.
@@ -210,9 +241,26 @@ export class MutableHashTable implements SpillPolicy {
       const offset = a & offsetMask;
       if (view.getUint32(offset, true) === hash) {
         const input = build.inputAt(a);
-        const keyLen = input.readVarUint();
-        if (bytesEqual(input.buf, input.pos, input.pos + keyLen, this.keyBuf, this.keyStart, this.keyEnd)) {
-          input.pos += keyLen;
+        const buf = input.buf;
+        let keyLen = buf[input.pos]!;
+        let keyAt = input.pos + 1;
+        if (keyLen >= 128) {
+          keyLen = input.readVarUint();
+          keyAt = input.pos;
+        }
+        const keyStart = this.keyStart;
+        let same = keyLen === this.keyEnd - keyStart;
+        if (same) {
+          const keyBuf = this.keyBuf;
+          for (let i = 0; i < keyLen; i++) {
+            if (buf[keyAt + i] !== keyBuf[keyStart + i]) {
+              same = false;
+              break;
+            }
+          }
+        }
+        if (same) {
+          input.pos = keyAt + keyLen;
           this.valueInput = input;
           if (this.buildOuter) view.setUint32(offset + 8, view.getUint32(offset + 8, true) | MATCHED, true);
           this.address = next;

@@ -4,7 +4,7 @@ import type { FileChannel } from "../../../io/io-manager.ts";
 import type { MemorySegment } from "../../../memory/memory-segment.ts";
 import { DataInputView } from "../../../types/data-input-view.ts";
 import type { PagePool } from "./page-pool.ts";
-import { filePages, LEN_MASK, memoryPages, PAGE_HEADER, PageFileWriter, RECORD_HEADER, RecordCursor } from "./record-pages.ts";
+import { align, filePages, LEN_MASK, memoryPages, PAGE_HEADER, PageFileWriter, RECORD_HEADER, RecordCursor } from "./record-pages.ts";
 
 /** Decides what to spill when a buffer needs pages the pool does not have (it may spill the asking buffer itself). */
 export interface SpillPolicy {
@@ -84,7 +84,7 @@ export class RecordBuffer {
       page = this.nextPage();
       p = PAGE_HEADER;
     }
-    this.pos = p;
+    this.pos = align(p);
     this.records++;
     this.payloadBytes += len;
     return address;
@@ -198,11 +198,47 @@ export class RecordBuffer {
     return this.scratchInput;
   }
 
+  /** The payload length of the in-memory record at `address`. */
+  lengthAt(address: number): number {
+    const page = this.pages[address >>> this.pool.pageShift]!;
+    return page.view.getUint32((address & (this.pool.pageSize - 1)) + 8, true) & LEN_MASK;
+  }
+
+  /** Sets `flag` (MATCHED) on the in-memory record at `address`. */
+  mark(address: number, flag: number): void {
+    const view = this.pages[address >>> this.pool.pageShift]!.view;
+    const at = (address & (this.pool.pageSize - 1)) + 8;
+    view.setUint32(at, (view.getUint32(at, true) | flag) >>> 0, true);
+  }
+
+  /** Replaces the payload of the in-memory record at `address` with `src[start, end)`, which has the same length. */
+  overwrite(address: number, src: Uint8Array, start: number, end: number): void {
+    const pageSize = this.pool.pageSize;
+    let index = address >>> this.pool.pageShift;
+    let p = (address & (pageSize - 1)) + RECORD_HEADER;
+    let s = start;
+    for (;;) {
+      const n = Math.min(end - s, pageSize - p);
+      copyBytes(src, s, this.pages[index]!.buf, p, n);
+      s += n;
+      if (s === end) return;
+      index++;
+      p = PAGE_HEADER;
+    }
+  }
+
+  /**
+   * Readers of the pages up to `index`. Made for every page at once so the array stays dense: an
+   * array filled at random indices (as a hash table's probes reach pages) turns sparse in
+   * JavaScriptCore, and every lookup becomes a slow one.
+   */
   private pageInput(index: number): DataInputView {
-    const page = this.pages[index]!;
-    const input = new DataInputView(page.buf, 0, page.size);
-    this.inputs[index] = input;
-    return input;
+    const inputs = this.inputs;
+    for (let i = inputs.length; i <= index; i++) {
+      const page = this.pages[i]!;
+      inputs.push(new DataInputView(page.buf, 0, page.size));
+    }
+    return inputs[index]!;
   }
 
   /** Gives every page back and deletes the spill file; the buffer is empty afterwards and may be reused. */
