@@ -38,8 +38,9 @@ export class EvictingWindowOperator extends WindowOperator {
     return EVICTING_CONTENTS;
   }
 
-  protected override addToContents(value: unknown, timestamp: number): void {
+  protected override addToContents(value: unknown, timestamp: number): boolean {
     this.contentsState.add([value, timestamp] as StoredElement);
+    return false; // not used: the operator skips no timers with an evictor
   }
 
   protected override emitContents(window: Window, stateWindow: Window): void {

@@ -38,13 +38,48 @@ export interface InternalWindowFunction<IN = any, OUT = any> {
   readonly label: string;
 }
 
-/** The descriptor of a window's contents state (Flink calls it "window-contents"). */
-export function contentsDescriptor(contents: WindowContents): StateDescriptorLike {
+/**
+ * The descriptor of a window's contents state (Flink calls it "window-contents"). `onExisting`,
+ * if given, is called during an add that finds contents already there (reduce and aggregate
+ * contents; the state calls reduce, or adds without a new accumulator, exactly then).
+ */
+export function contentsDescriptor(contents: WindowContents, onExisting?: () => void): StateDescriptorLike {
   switch (contents.kind) {
-    case "reduce":
-      return { name: "window-contents", kind: "reducing", reduceFunction: contents.reduce };
-    case "aggregate":
-      return { name: "window-contents", kind: "aggregating", aggregateFunction: contents.aggregate };
+    case "reduce": {
+      const reduce = contents.reduce;
+      if (onExisting === undefined) return { name: "window-contents", kind: "reducing", reduceFunction: reduce };
+      return {
+        name: "window-contents",
+        kind: "reducing",
+        reduceFunction: (a: unknown, b: unknown) => {
+          onExisting();
+          return reduce(a, b);
+        },
+      };
+    }
+    case "aggregate": {
+      const agg = contents.aggregate;
+      if (onExisting === undefined) return { name: "window-contents", kind: "aggregating", aggregateFunction: agg };
+      // the state creates an accumulator right before the add that fills an empty window
+      let fresh = false;
+      return {
+        name: "window-contents",
+        kind: "aggregating",
+        aggregateFunction: {
+          createAccumulator: () => {
+            fresh = true;
+            return agg.createAccumulator();
+          },
+          add: (value: unknown, acc: unknown) => {
+            if (fresh) fresh = false;
+            else onExisting();
+            return agg.add(value, acc);
+          },
+          getResult: (acc: unknown) => agg.getResult(acc),
+          merge: agg.merge === undefined ? undefined : (a: unknown, b: unknown) => agg.merge!(a, b),
+        },
+      };
+    }
     case "list":
       return { name: "window-contents", kind: "list" };
   }

@@ -75,6 +75,44 @@ describe("tumbling event-time windows", () => {
     expect(d.side.get(LATE)).toEqual([[["a", 1000], 5]]);
   });
 
+  /** An aggregate function as a class instance: methods on the prototype, using `this`. */
+  class SumAgg {
+    readonly zero = 0;
+    createAccumulator() {
+      return this.zero;
+    }
+    add(e: Ev, acc: number) {
+      return acc + e[1];
+    }
+    getResult(acc: number) {
+      return ["", acc];
+    }
+  }
+  const contentsKinds: [string, WindowContents][] = [
+    ["reduce", sumReduce],
+    ["aggregate", { kind: "aggregate", aggregate: new SumAgg() }],
+    ["list", { kind: "list" }],
+  ];
+  test.each(contentsKinds)("%s contents: a window's later elements keep its one timer, also through a snapshot and with lateness", async (_kind, contents) => {
+    const make = (snaps: ReturnType<WindowTestDriver["snapshot"]>[] = []) =>
+      new WindowTestDriver(new WindowOperator({ assigner: TumblingEventTimeWindows.of(10), trigger: TumblingEventTimeWindows.of(10).getDefaultTrigger(), allowedLateness: 5, contents, fn: describeFn }), byKey, snaps);
+    const d = await make().open();
+    d.element(["a", 1], 1).element(["a", 2], 2).element(["b", 4], 3).element(["a", 8], 12);
+    expect(d.timers()).toBe(6); // end and cleanup timer of (a,[0,10)), (b,[0,10)), (a,[10,20))
+    const r = await make([d.snapshot()]).open();
+    r.element(["a", 16], 4).element(["b", 32], 5);
+    expect(r.timers()).toBe(6);
+    r.watermark(9);
+    const total = (x: string) => x.split(" ").pop()!.split("+").reduce((n, v) => n + Number(v), 0);
+    const fired = r.take().map((e) => (typeof e === "string" ? e : `${String(e[0]).split(" ").slice(0, 2).join(" ")} ${total(String(e[0]))}`));
+    expect(fired).toEqual(["a [0,10) 19", "b [0,10) 36", "wm:9"]);
+    r.element(["a", 64], 6); // late but within lateness: fires again at once, no timer of the trigger's
+    expect(r.take().map((e) => (typeof e === "string" ? e : total(String(e[0]))))).toEqual([83]);
+    r.watermark(MAX_WATERMARK);
+    expect(r.stateEntries()).toBe(0);
+    expect(r.timers()).toBe(0);
+  });
+
   test("no cleanup timer when end - 1 + lateness passes the end of time", async () => {
     const d = await driver({ assigner: TumblingEventTimeWindows.of(10), lateness: MAX_WATERMARK }).open();
     d.element(["a", 1], 2);

@@ -56,6 +56,14 @@ export class WindowOperator extends AbstractStreamOperator<unknown, unknown> imp
   private readonly merging: boolean;
   /** The default triggers already set a timer at the cleanup time on every element: registering it again is wasted work. */
   private readonly triggerSetsCleanupTimer: boolean;
+  /**
+   * EventTimeTrigger on windows that never merge: an element of a window that already had contents
+   * for its key, while the window's end is still ahead of the watermark, would only register the
+   * timers that the window's first element registered (see onElementInWindow).
+   */
+  private readonly skipKnownTimers: boolean;
+  /** Set during an add by the contents' functions (contentsDescriptor) when the window had contents. */
+  private contentsExisted = false;
   protected backend!: KeyedStateBackend;
   private keyed!: KeyedContext;
   protected timers!: InternalTimerService;
@@ -75,6 +83,7 @@ export class WindowOperator extends AbstractStreamOperator<unknown, unknown> imp
     this.eventTime = this.assigner.isEventTime();
     this.merging = this.assigner.isMerging();
     this.triggerSetsCleanupTimer = this.eventTime ? this.trigger === EventTimeTrigger.create() && this.allowedLateness === 0 : this.trigger === ProcessingTimeTrigger.create();
+    this.skipKnownTimers = this.eventTime && !this.merging && this.trigger === EventTimeTrigger.create() && options.evictor === undefined;
     if (this.merging && !(typeof this.trigger.canMerge === "function" && this.trigger.canMerge())) {
       throw new UserError(`${String(this.trigger)} cannot be used with the merging window assigner ${String(this.assigner)}: the trigger does not support merging`);
     }
@@ -144,7 +153,12 @@ export class WindowOperator extends AbstractStreamOperator<unknown, unknown> imp
   /** Adds the element to the window's contents and lets the trigger decide. */
   private onElementInWindow(value: unknown, timestamp: number, window: Window, stateWindow: Window): void {
     this.backend.setCurrentNamespace(stateWindow);
-    this.addToContents(value, timestamp);
+    const hadContents = this.addToContents(value, timestamp);
+    // EventTimeTrigger would register the timer at the window's end again (and the operator its
+    // cleanup timer): both exist since the window's first element, as the watermark has not
+    // reached the window's end since then and nothing else deletes them without merging. Skipping
+    // the lookups saves a fifth of q5's time (every bid is in five windows).
+    if (hadContents && this.skipKnownTimers && window.maxTimestamp() > this.timers.currentWatermark()) return;
     const tc = this.triggerCtx;
     tc.window = window;
     const result = tc.onElement(value, timestamp);
@@ -185,7 +199,11 @@ export class WindowOperator extends AbstractStreamOperator<unknown, unknown> imp
     const result = eventTimeTimer ? tc.onEventTime(timer.timestamp) : tc.onProcessingTime(timer.timestamp);
     if (result.fire) this.emitContents(window, stateWindow);
     if (result.purge) this.clearContents(stateWindow);
-    if (this.eventTime === eventTimeTimer && timer.timestamp === this.cleanupTime(window)) this.clearAllState(window, stateWindow, mergingWindows);
+    if (this.eventTime === eventTimeTimer && timer.timestamp === this.cleanupTime(window)) {
+      // EventTimeTrigger.clear would delete its timer at the window's end: the one firing now, already gone
+      const triggerTimerGone = this.skipKnownTimers && timer.timestamp === window.maxTimestamp();
+      this.clearAllState(window, stateWindow, mergingWindows, triggerTimerGone);
+    }
     if (mergingWindows !== null) {
       this.backend.setCurrentNamespace(null);
       mergingWindows.persist();
@@ -209,11 +227,11 @@ export class WindowOperator extends AbstractStreamOperator<unknown, unknown> imp
   }
 
   /** Drops everything of a window: contents, trigger state and timers, per-window user state. */
-  private clearAllState(window: Window, stateWindow: Window, mergingWindows: MergingWindowSet<Window> | null): void {
+  private clearAllState(window: Window, stateWindow: Window, mergingWindows: MergingWindowSet<Window> | null, triggerTimerGone = false): void {
     this.clearContents(stateWindow);
     const tc = this.triggerCtx;
     tc.window = window;
-    tc.clear();
+    if (!triggerTimerGone) tc.clear();
     this.processCtx.currentWindow = window;
     this.backend.setCurrentNamespace(null);
     this.options.fn.clear(window, this.processCtx);
@@ -222,13 +240,27 @@ export class WindowOperator extends AbstractStreamOperator<unknown, unknown> imp
 
   // ---- contents: overridden by the evicting operator ----
 
+  /** The contents' functions are wrapped to tell addToContents whether the window had contents. */
   protected contentsStateDescriptor() {
-    return contentsDescriptor(this.options.contents);
+    return contentsDescriptor(this.options.contents, () => {
+      this.contentsExisted = true;
+    });
   }
 
-  /** Adds to the contents under the current namespace (the state window). */
-  protected addToContents(value: unknown, _timestamp: number): void {
-    this.contentsState.add(value);
+  /**
+   * Adds to the contents under the current namespace (the state window). Returns true if the
+   * window already had contents for the current key; false when it had none, or when unknown.
+   */
+  protected addToContents(value: unknown, _timestamp: number): boolean {
+    const state = this.contentsState;
+    if (this.options.contents.kind === "list") {
+      const had = (state.get() as unknown[]).length > 0;
+      state.add(value);
+      return had;
+    }
+    this.contentsExisted = false;
+    state.add(value);
+    return this.contentsExisted;
   }
 
   /** Emits the window's contents through the user function, if it has any. */
