@@ -2,7 +2,7 @@
 import type { MemorySegment } from "../../../memory/memory-segment.ts";
 import type { DataInputView } from "../../../types/data-input-view.ts";
 import type { PagePool } from "../join/page-pool.ts";
-import { LEN_MASK, RECORD_HEADER } from "../join/record-pages.ts";
+import { keyMatches, LEN_MASK, RECORD_HEADER } from "../join/record-pages.ts";
 import type { RecordBuffer } from "../join/record-buffer.ts";
 
 const HEAD_BYTES = 4;
@@ -76,17 +76,7 @@ export class GroupPartition {
       const offset = a & offsetMask;
       if (view.getUint32(offset, true) === hash) {
         const input = records.inputAt(a);
-        const buf = input.buf;
-        let keyLen = buf[input.pos]!;
-        let keyAt = input.pos + 1;
-        if (keyLen >= 128) {
-          keyLen = input.readVarUint();
-          keyAt = input.pos;
-        }
-        let same = keyLen === keyEnd - keyStart;
-        for (let i = 0; same && i < keyLen; i++) same = buf[keyAt + i] === keyBuf[keyStart + i];
-        if (same) {
-          input.pos = keyAt + keyLen;
+        if (keyMatches(input, keyBuf, keyStart, keyEnd)) {
           this.found = input;
           this.prev = prev;
           return next;

@@ -2,7 +2,7 @@
 import type { MemorySegment } from "../../../memory/memory-segment.ts";
 import type { DataInputView } from "../../../types/data-input-view.ts";
 import type { PagePool } from "./page-pool.ts";
-import { LEN_MASK, MATCHED, RECORD_HEADER } from "./record-pages.ts";
+import { keyMatches, LEN_MASK, MATCHED, RECORD_HEADER } from "./record-pages.ts";
 import { RecordBuffer, type SpillPolicy } from "./record-buffer.ts";
 
 /** `probe` and `nextMatch` return this when the key's partition was spilled (the caller spills the probe record). */
@@ -241,26 +241,7 @@ export class MutableHashTable implements SpillPolicy {
       const offset = a & offsetMask;
       if (view.getUint32(offset, true) === hash) {
         const input = build.inputAt(a);
-        const buf = input.buf;
-        let keyLen = buf[input.pos]!;
-        let keyAt = input.pos + 1;
-        if (keyLen >= 128) {
-          keyLen = input.readVarUint();
-          keyAt = input.pos;
-        }
-        const keyStart = this.keyStart;
-        let same = keyLen === this.keyEnd - keyStart;
-        if (same) {
-          const keyBuf = this.keyBuf;
-          for (let i = 0; i < keyLen; i++) {
-            if (buf[keyAt + i] !== keyBuf[keyStart + i]) {
-              same = false;
-              break;
-            }
-          }
-        }
-        if (same) {
-          input.pos = keyAt + keyLen;
+        if (keyMatches(input, this.keyBuf, this.keyStart, this.keyEnd)) {
           this.valueInput = input;
           if (this.buildOuter) view.setUint32(offset + 8, view.getUint32(offset + 8, true) | MATCHED, true);
           this.address = next;

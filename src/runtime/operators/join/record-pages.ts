@@ -20,6 +20,24 @@ export const RECORD_HEADER = 12;
 export const MATCHED = 0x80000000;
 export const LEN_MASK = 0x7fffffff;
 
+/**
+ * Compares the length-prefixed key at `input.pos` (a varint length, then the bytes) with
+ * `keyBuf[keyStart, keyEnd)`; on a match leaves `input.pos` just past the key (at the value).
+ */
+export function keyMatches(input: DataInputView, keyBuf: Uint8Array, keyStart: number, keyEnd: number): boolean {
+  const buf = input.buf;
+  let keyLen = buf[input.pos]!;
+  let keyAt = input.pos + 1;
+  if (keyLen >= 128) {
+    keyLen = input.readVarUint();
+    keyAt = input.pos;
+  }
+  if (keyLen !== keyEnd - keyStart) return false;
+  for (let i = 0; i < keyLen; i++) if (buf[keyAt + i] !== keyBuf[keyStart + i]) return false;
+  input.pos = keyAt + keyLen;
+  return true;
+}
+
 /** The offset of the next record at or after `pos`. */
 export function align(pos: number): number {
   return (pos + 3) & ~3;
