@@ -15,6 +15,7 @@ import {
   GroupReduceOperator,
   MapPartitionOperator,
   MinMaxByOperator,
+  type SortSettings,
 } from "../../runtime/operators/batch/index.ts";
 import type { FilterFunction, FlatMapFunction, GroupCombineFunction, GroupReduceFunction, MapFunction, MapPartitionFunction, ReduceFunction } from "../functions.ts";
 import { resolveKey, type FieldRef, type KeySpec } from "../keys.ts";
@@ -395,12 +396,12 @@ export class AggregateOperator<T> extends DataSet<T> {
 }
 
 /** aggregate(agg, field) on a data set (key null) or a grouping. */
-export function aggregatePlan<T>(input: DataSet<T>, key: ((v: T) => unknown) | null, agg: Aggregations, field: FieldRef, method: string, keyType?: TypeInformation): AggregateOperator<T> {
+export function aggregatePlan<T>(input: DataSet<T>, key: ((v: T) => unknown) | null, agg: Aggregations, field: FieldRef, method: string, grouping: SortSettings = {}): AggregateOperator<T> {
   const type = input.transformation.outputType;
   const what = aggregationText(method, agg, field, input.getName());
   const specs: AggregationSpec[] = [{ agg, field: aggregationField(agg, field, type, what) }];
   const env = input.environment;
-  const settings = { inputType: type, keyType };
+  const settings: SortSettings = { inputType: type, keyType: grouping.keyType, keyField: grouping.keyField };
   const built = buildPlan(env, input.transformation, {
     name: "Aggregate",
     kind: "aggregate",

@@ -42,6 +42,6 @@ export abstract class Grouping<T> {
     const fields = this.keyFields;
     if (!inputType || !fields) return { inputType };
     const types = fields.map((f) => fieldType(inputType, f, "groupBy"));
-    return { inputType, keyType: types.length === 1 ? types[0] : Types.TUPLE(...types) };
+    return { inputType, keyType: types.length === 1 ? types[0] : Types.TUPLE(...types), keyField: fields.length === 1 ? fields[0] : undefined };
   }
 }

@@ -47,16 +47,16 @@ export class UnsortedGrouping<T> extends Grouping<T> {
   }
 
   aggregate(agg: Aggregations, field: FieldRef): AggregateOperator<T> {
-    return aggregatePlan(this.input, this.keySelector, agg, field, "aggregate", this.sortSettings().keyType);
+    return aggregatePlan(this.input, this.keySelector, agg, field, "aggregate", this.sortSettings());
   }
   sum(field: FieldRef): AggregateOperator<T> {
-    return aggregatePlan(this.input, this.keySelector, Aggregations.SUM, field, "sum", this.sortSettings().keyType);
+    return aggregatePlan(this.input, this.keySelector, Aggregations.SUM, field, "sum", this.sortSettings());
   }
   min(field: FieldRef): AggregateOperator<T> {
-    return aggregatePlan(this.input, this.keySelector, Aggregations.MIN, field, "min", this.sortSettings().keyType);
+    return aggregatePlan(this.input, this.keySelector, Aggregations.MIN, field, "min", this.sortSettings());
   }
   max(field: FieldRef): AggregateOperator<T> {
-    return aggregatePlan(this.input, this.keySelector, Aggregations.MAX, field, "max", this.sortSettings().keyType);
+    return aggregatePlan(this.input, this.keySelector, Aggregations.MAX, field, "max", this.sortSettings());
   }
 
   /** Per group, the record with the smallest values of `fields`; the first one seen on ties. */

@@ -6,6 +6,7 @@ import { Types } from "../../../types/types.ts";
 import { aggregateValue, type AggregationKind, type AggregationSpec, aggregationsText } from "./aggregation.ts";
 import { type BatchDriverRole, BatchOperator, type CombineOptions, copyRecord, type FieldRef, fieldOf, type KeySelector, resolveCombine } from "./batch-operator.ts";
 import { CombineSampler } from "./combine-sampler.ts";
+import { FixedAggregateTable, fixedAggregateLayout } from "./fixed-aggregate-table.ts";
 import { GroupingHashTable } from "./grouping-hash-table.ts";
 import { groupingPool } from "./grouping-memory.ts";
 import { recordSerializer, type SortSettings } from "./sort-group.ts";
@@ -22,9 +23,11 @@ const MERGE_SCRATCH = 16;
  * through while combining does not pay (CombineSampler).
  *
  * Memory: each group's partial record (its last record with the aggregated fields so far) is
- * serialized in a GroupingHashTable in the operator's share of managed memory; a final instance
- * that outgrows it spills partitions of the table and aggregates them at the end. Without a
- * grouping key there is one group, held as a JS value.
+ * held in the operator's share of managed memory: as float64 words in a FixedAggregateTable when
+ * the records are tuples of numbers grouped by an integer field, else serialized in a
+ * GroupingHashTable. A final instance that outgrows its memory spills partitions of the
+ * GroupingHashTable (the fixed table hands its groups over to one first) and aggregates them at
+ * the end. Without a grouping key there is one group, held as a JS value.
  */
 export class AggregateOperator<T> extends BatchOperator<T, T> {
   readonly role: BatchDriverRole;
@@ -33,6 +36,10 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
   private readonly maxEntries: number;
   private pool: PagePool | undefined;
   private table: GroupingHashTable<T> | undefined;
+  /** The fast table, until it hands over to `table` (a final instance out of memory, or a record that does not fit). */
+  private fixed: FixedAggregateTable | undefined;
+  /** A combiner's bound on groups held, when the options set one; otherwise the general table's default. */
+  private readonly explicitMaxEntries: boolean;
   private readonly sampler = new CombineSampler();
   /** The one group of an aggregation without key. */
   private all: T | undefined;
@@ -52,6 +59,7 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
     const { combine, maxEntries } = resolveCombine(options);
     this.role = combine ? "combine" : "finalize";
     this.maxEntries = maxEntries;
+    this.explicitMaxEntries = typeof options === "object" && options.maxEntries !== undefined;
   }
 
   override open(): void | Promise<void> {
@@ -67,8 +75,28 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
         (v) => output.collect(v, NO_TIMESTAMP),
         () => this.drain(),
       );
+      const layout = fixedAggregateLayout(this.settings.inputType, this.settings.keyField, this.aggregations);
+      if (layout !== null) {
+        this.fixed = new FixedAggregateTable(this.pool, layout, (v) => output.collect(v as T, NO_TIMESTAMP), () =>
+          this.role === "combine" ? this.drain() : this.handOver(),
+        );
+      }
     }
     return super.open();
+  }
+
+  /** Moves the fast table's groups (and its batched records) into the general table, which can spill. */
+  private handOver(): void {
+    const fixed = this.fixed!;
+    this.fixed = undefined;
+    const table = this.table!;
+    fixed.handOver((v) => table.add(v as T));
+    fixed.close();
+  }
+
+  /** The table in use: the fast one, or the general one once it took over. */
+  private get size(): number {
+    return this.fixed !== undefined ? this.fixed.size : this.table!.size;
   }
 
   processElement(value: T): void {
@@ -77,8 +105,13 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
       this.all = this.all === undefined ? this.first(value) : this.merge(this.all, value);
       return;
     }
+    const fixed = this.fixed;
     if (this.role !== "combine") {
-      table.add(value);
+      if (fixed === undefined) table.add(value);
+      else if (!fixed.add(value as number[])) {
+        this.handOver();
+        table.add(value);
+      }
       return;
     }
     if (this.sampler.passThrough()) {
@@ -86,8 +119,15 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
       this.output.collect(value, NO_TIMESTAMP);
       return;
     }
-    table.add(value);
-    if (table.size > this.maxEntries) this.drain();
+    if (fixed === undefined) {
+      table.add(value);
+      if (table.size > this.maxEntries) this.drain();
+      return;
+    }
+    if (!fixed.add(value as number[])) {
+      this.handOver();
+      table.add(value);
+    } else if (this.explicitMaxEntries && fixed.size > this.maxEntries) this.drain();
   }
 
   /** A new group's partial record: `value` with each aggregated field folded into nothing. */
@@ -126,9 +166,9 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
 
   /** A combiner hands on what it holds (memory or maxEntries reached). */
   private drain(): void {
-    const table = this.table!;
-    this.sampler.drained(table.size);
-    table.drain();
+    this.sampler.drained(this.size);
+    if (this.fixed !== undefined) this.fixed.drain();
+    else this.table!.drain();
   }
 
   override endInput(): void {
@@ -137,11 +177,14 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
       this.all = undefined;
       return;
     }
-    if (this.role === "combine") this.table.drain();
+    if (this.fixed !== undefined) this.fixed.finish();
+    else if (this.role === "combine") this.table.drain();
     else this.table.finish();
   }
 
   override close(): void | Promise<void> {
+    this.fixed?.close();
+    this.fixed = undefined;
     this.table?.close();
     this.table = undefined;
     this.pool?.release();

@@ -7,7 +7,7 @@ import type { OperatorContext } from "../operator-context.ts";
 import { ExternalSorter, type SortCombiner } from "../sort/external-sorter.ts";
 import type { SortedCursor } from "../sort/sort-entry.ts";
 import { sorterMemory } from "../sort/sorter-memory.ts";
-import type { KeySelector } from "./batch-operator.ts";
+import type { FieldRef, KeySelector } from "./batch-operator.ts";
 
 /** One sortGroup(field, order) or sortPartition(field, order) of the API, the field turned into a selector (and its type when known). */
 export interface SortField<T = unknown> {
@@ -20,6 +20,8 @@ export interface SortField<T = unknown> {
 export interface SortSettings {
   inputType?: TypeInformation;
   keyType?: TypeInformation;
+  /** The grouping key's field, when the key is one field (position or name) of the input. */
+  keyField?: FieldRef;
 }
 
 /** Renders sort fields for describe(). */
