@@ -8,6 +8,7 @@ import { random, testMemory, testRoot } from "../join/join-test-support.ts";
 import type { Output } from "../stream-operator.ts";
 import type { AggregationSpec } from "./aggregation.ts";
 import { AggregateOperator } from "./aggregate-operator.ts";
+import { fixedAggregateLayout } from "./fixed-aggregate-table.ts";
 
 afterAll(() => rmSync(testRoot, { recursive: true, force: true }));
 
@@ -27,19 +28,26 @@ function data(n: number, keys: number): Rec[] {
   ]);
 }
 
-async function run(input: readonly unknown[], aggs: AggregationSpec[], type: TypeInformation | undefined, memory: "ample" | "tiny"): Promise<unknown[]> {
-  const mem = testMemory(memory === "ample" ? { bytes: 4 << 20, pageSize: 32 * 1024 } : { bytes: 8 * 1024, pageSize: 1024 });
+async function run(
+  input: readonly unknown[],
+  aggs: AggregationSpec[],
+  type: TypeInformation | undefined,
+  memory: "ample" | "tiny" | "small",
+  options: { keyField?: number; combine?: boolean } = {},
+): Promise<unknown[]> {
+  const sizes = { ample: { bytes: 4 << 20, pageSize: 32 * 1024 }, tiny: { bytes: 8 * 1024, pageSize: 1024 }, small: { bytes: 24 * 1024, pageSize: 1024 } };
+  const mem = testMemory(sizes[memory]);
   const values: unknown[] = [];
   const out: Output<unknown> = { collect: (v, ts) => (expect(ts).toBe(NO_TIMESTAMP), values.push(v)), collectSide() {}, emitWatermark() {} };
   const key = (r: any) => (Array.isArray(r) ? r[0] : r.k);
-  const op = new AggregateOperator<any>(key, aggs, false, { inputType: type });
+  const op = new AggregateOperator<any>(key, aggs, options.combine === true, { inputType: type, keyField: options.keyField });
   op.setup(mem.context, out);
   await op.open();
   for (const r of input) op.processElement(r);
   await op.endInput();
   await op.close();
   expect(mem.manager.availablePages()).toBe(mem.manager.totalPages);
-  if (memory === "tiny") expect(mem.io.spilledBytes).toBeGreaterThan(0);
+  if (memory === "tiny" && options.combine !== true) expect(mem.io.spilledBytes).toBeGreaterThan(0);
   mem.io.close();
   return values;
 }
@@ -82,4 +90,60 @@ describe("AggregateOperator on typed records", () => {
       expect(canonical(await run(input.map(toRow), rowAggs, ROW, memory))).toEqual(canonical(reference(input, rowAggs, true)));
     });
   }
+});
+
+describe("AggregateOperator on tuples of numbers grouped by an integer field (FixedAggregateTable)", () => {
+  const aggs: AggregationSpec[] = [{ agg: "SUM", field: 2 }, { agg: "SUM", field: 3 }, { agg: "MAX", field: 4 }, { agg: "MIN", field: 1 }];
+  test("the layout: tuples of non-null numbers, an integer key field that is not aggregated", () => {
+    expect(fixedAggregateLayout(TUPLE, 0, aggs)).not.toBeNull();
+    expect(fixedAggregateLayout(Types.TUPLE(Types.LONG, Types.DOUBLE), 0, [{ agg: "SUM", field: 1 }])?.int32Key).toBe(false);
+    expect(fixedAggregateLayout(ROW, "k", [{ agg: "SUM", field: "c" }])).toBeNull();
+    expect(fixedAggregateLayout(TUPLE, 3, aggs.slice(0, 1))).toBeNull(); // DOUBLE key
+    expect(fixedAggregateLayout(TUPLE, 1, aggs)).toBeNull(); // the key is aggregated
+    expect(fixedAggregateLayout(TUPLE, undefined, aggs)).toBeNull();
+    expect(fixedAggregateLayout(Types.TUPLE(Types.INT, Types.STRING, Types.INT), 0, [{ agg: "SUM", field: 2 }])).toBeNull();
+    expect(fixedAggregateLayout(Types.TUPLE(Types.INT, Types.NULLABLE(Types.INT)), 0, [{ agg: "SUM", field: 1 }])).toBeNull();
+    expect(fixedAggregateLayout(TUPLE, 0, [{ agg: "SUM", field: 2 }, { agg: "MIN", field: 2 }])).toBeNull(); // two on one field
+  });
+
+  // ample: all groups fit; small: the table hands its groups over to the spilling table mid-input; tiny: at once
+  for (const memory of ["ample", "small", "tiny"] as const) {
+    test(`final instance, ${memory} memory: the groups of the reference`, async () => {
+      const input = data(8000, 1500);
+      expect(canonical(await run(input, aggs, TUPLE, memory, { keyField: 0 }))).toEqual(canonical(reference(input, aggs, false)));
+    });
+
+    test(`combiner, ${memory} memory: its partials fold to the reference's groups`, async () => {
+      const input = data(8000, 1500);
+      const partials = (await run(input, aggs, TUPLE, memory, { keyField: 0, combine: true })) as Rec[];
+      if (memory !== "ample") expect(partials.length).toBeGreaterThan(new Set(input.map((r) => r[0])).size); // it drained mid-input
+      // partial SUMs widen INT to LONG; the final instance folds partials as records
+      const final = await run(partials, aggs, Types.TUPLE(Types.INT, Types.LONG, Types.LONG, Types.DOUBLE, Types.FLOAT), "ample", { keyField: 0 });
+      // combining adds the DOUBLE field in another order: compare it to the cent
+      const cents = (vs: readonly unknown[]) => canonical(vs.map((v) => (v as Rec).map((x, i) => (i === 3 ? Math.round(x * 100) : x))));
+      expect(cents(final)).toEqual(cents(reference(input, aggs, false)));
+    });
+  }
+
+  test("LONG keys beyond 32 bits and NaN in MIN/MAX fields order as compareValues", async () => {
+    const type = Types.TUPLE(Types.LONG, Types.DOUBLE, Types.DOUBLE);
+    const input: [number, number, number][] = [];
+    for (let i = 0; i < 3000; i++) {
+      const key = (i % 300) * 2 ** 33 + (i % 7) - 2 ** 40;
+      input.push([key, i % 11 === 0 ? NaN : i, i % 13 === 0 ? NaN : -i]);
+    }
+    const minMax: AggregationSpec[] = [{ agg: "MIN", field: 1 }, { agg: "MAX", field: 2 }];
+    const fixed = await run(input, minMax, type, "ample", { keyField: 0 });
+    const general = await run(input, minMax, type, "ample");
+    expect(fixed.length).toBe(new Set(input.map((r) => r[0])).size);
+    expect(canonical(fixed)).toEqual(canonical(general));
+  });
+
+  test("a record that does not fit the layout goes to the general table, which names the bad field as it would without the fixed table", async () => {
+    const input = data(4000, 600) as unknown[][];
+    input[2500]![1] = 2.5; // not an int32 in an INT field
+    const message = "TUPLE(INT, INT, LONG, DOUBLE, FLOAT) field 1: expected INT, got 2.5";
+    await expect(run(input, aggs.slice(0, 3), TUPLE, "ample", { keyField: 0 })).rejects.toThrow(message);
+    await expect(run(input, aggs.slice(0, 3), TUPLE, "ample")).rejects.toThrow(message);
+  });
 });
