@@ -132,7 +132,7 @@ class EquiJoin<L, R> {
       keys: [key1, key2],
       type,
       create: (choice, name) =>
-        new JoinOperator({ name, strategy: choice.local as JoinStrategy, outer, key1: key1.selector, key2: key2.selector, type1, type2, join: f.call, lifecycle: f.lifecycle }),
+        new JoinOperator({ name, strategy: choice.local as JoinStrategy, outer, key1: key1.selector, key2: key2.selector, type1, type2, keyField1: key1.field, keyField2: key2.field, join: f.call, lifecycle: f.lifecycle }),
     });
     return new DataSet<O>(this.first.getExecutionEnvironment(), t);
   }

@@ -15,6 +15,8 @@ export interface DataSetKey<T> extends KeyInfo {
   type: TypeInformation | undefined;
   /** How many values the key has: fields named, or undefined for a key selector. */
   arity: number | undefined;
+  /** The tuple field position when the key is one (e.g. `where(0)`). */
+  field: number | undefined;
 }
 
 /** Resolves `spec` against `type` (errors name `what`) and registers the selector with its identity. */
@@ -23,7 +25,8 @@ export function dataSetKey<T>(spec: KeySpec<T>, type: TypeInformation | undefine
   const id = keyIdentity(spec, type);
   registerKey(resolved.selector, id);
   const arity = typeof spec === "function" || (typeof spec === "object" && !Array.isArray(spec)) ? undefined : Array.isArray(spec) ? spec.length : 1;
-  return { id, selector: resolved.selector, type: resolved.type, arity };
+  const field = typeof spec === "number" ? spec : Array.isArray(spec) && spec.length === 1 && typeof spec[0] === "number" ? spec[0] : undefined;
+  return { id, selector: resolved.selector, type: resolved.type, arity, field };
 }
 
 /** Registers a selector resolveKey made from `spec`, so the optimizer knows which key it extracts. */

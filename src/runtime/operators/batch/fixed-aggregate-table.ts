@@ -10,6 +10,7 @@
  */
 import type { TypeInformation } from "../../../types/type-information.ts";
 import type { MemorySegment } from "../../../memory/memory-segment.ts";
+import { mixInt32 } from "../join/join-key.ts";
 import type { PagePool } from "../join/page-pool.ts";
 import type { AggregationSpec } from "./aggregation.ts";
 
@@ -133,7 +134,7 @@ export class FixedAggregateTable {
     const key = value[layout.keyField]!;
     if (!layout.int32Key && !Number.isSafeInteger(key)) return false;
     const n = this.batchSize;
-    this.batchHashes[n] = layout.int32Key ? hashInt(key) : hashLong(key);
+    this.batchHashes[n] = layout.int32Key ? mixInt32(key) : hashLong(key);
     this.batchValues[n] = value;
     this.batchSize = n + 1;
     if (n + 1 === BATCH) this.flush();
@@ -268,7 +269,7 @@ export class FixedAggregateTable {
     const keyWord = this.keyWord;
     this.forEachRow((view, o, address) => {
       const key = view[o + keyWord]!;
-      this.insert(int32Key ? hashInt(key) : hashLong(key), address + 1);
+      this.insert(int32Key ? mixInt32(key) : hashLong(key), address + 1);
     });
     return true;
   }
@@ -368,16 +369,9 @@ function foldInto(view: Float64Array, o: number, value: number[], kinds: Int8Arr
   }
 }
 
-/** A bijective mix of an int32 key (murmur3's finalizer): distinct keys, distinct hashes. */
-function hashInt(key: number): number {
-  let h = key | 0;
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
 
 /** A safe-integer key's two 32-bit halves, mixed. */
 function hashLong(key: number): number {
   const high = Math.floor(key / 4294967296);
-  return hashInt((key | 0) ^ Math.imul(high | 0, 0x9e3779b1));
+  return mixInt32((key | 0) ^ Math.imul(high | 0, 0x9e3779b1));
 }

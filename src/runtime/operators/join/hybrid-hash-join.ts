@@ -8,6 +8,8 @@ import type { PagePool } from "./page-pool.ts";
 import type { RecordCursor } from "./record-pages.ts";
 import { RecordBuffer } from "./record-buffer.ts";
 import { KeyBatch } from "./key-batch.ts";
+import { FixedJoinTable, fixedJoinLayout } from "./fixed-join-table.ts";
+import type { TypeInformation } from "../../../types/type-information.ts";
 
 /** Probe records joined together once the build side is in (KeyBatch). */
 const PROBE_BATCH = 128;
@@ -24,6 +26,9 @@ export interface JoinSide {
   serializer: TypeSerializer<any>;
   /** Unmatched records (and those with null keys) are emitted with a null partner. */
   outer: boolean;
+  /** The records' type and the key's tuple field, when known: a build side of numbers keyed by an int32 field gets a FixedJoinTable. */
+  type?: TypeInformation;
+  field?: unknown;
 }
 
 /** A spilled pair waiting to be joined at `level`; `parentBytes` is the build size it came from. */
@@ -68,6 +73,8 @@ export class HybridHashJoin {
   private pending: PendingPair[] = [];
   /** Probe records waiting for probeBatch (once the build side is in). */
   private readonly batch = new KeyBatch(PROBE_BATCH);
+  /** The build side as float64 rows while it fits (inner build sides of numbers with an int32 key), else null. */
+  private fixed: FixedJoinTable | null = null;
 
   constructor(
     private readonly pool: PagePool,
@@ -78,6 +85,8 @@ export class HybridHashJoin {
     this.table = new MutableHashTable(pool, fanOutFor(pool.available()), build.outer);
     this.early = new RecordBuffer(pool, this.table, "hash-early-probe");
     this.table.extra = this.early;
+    const layout = build.outer ? null : fixedJoinLayout(build.type, build.field);
+    if (layout !== null) this.fixed = new FixedJoinTable(pool, layout, (b, p) => this.emit(b, p), probe.outer ? (p) => this.emit(null, p) : null);
   }
 
   addBuild(value: unknown): void {
@@ -86,6 +95,22 @@ export class HybridHashJoin {
       if (this.build.outer) this.emit(value, null);
       return;
     }
+    if (this.fixed !== null) {
+      if (this.fixed.add(value as number[])) return;
+      this.handOver();
+    }
+    this.insertBuild(key, value);
+  }
+
+  /** The fixed table is full or got a record it cannot hold: its rows go into the spilling table. */
+  private handOver(): void {
+    const fixed = this.fixed!;
+    this.fixed = null;
+    fixed.handOver((v) => this.insertBuild(this.build.key(v), v));
+    fixed.close();
+  }
+
+  private insertBuild(key: unknown, value: unknown): void {
     const out = this.encode(key, value, this.build.serializer);
     this.table!.insert(hashKeyBytes(out.buf, this.keyStart, this.keyEnd, this.seed0), out.buf, 0, out.pos);
   }
@@ -101,11 +126,13 @@ export class HybridHashJoin {
       this.early!.append(hashKeyBytes(out.buf, this.keyStart, this.keyEnd, this.seed0), out.buf, 0, out.pos);
       return;
     }
-    if (this.batch.add(value, key, this.seed0)) this.probeBatch();
+    if (this.fixed !== null) this.fixed.probe(value, key);
+    else if (this.batch.add(value, key, this.seed0)) this.probeBatch();
   }
 
   /** Joins the batched probe records, their memory loaded first (KeyBatch). */
   private probeBatch(): void {
+    this.fixed?.flush();
     const batch = this.batch;
     const n = batch.size;
     if (n === 0) return;
@@ -333,6 +360,8 @@ export class HybridHashJoin {
   /** Frees every page and spill file still held (after the end, or a failure). */
   close(): void {
     this.batch.clear();
+    this.fixed?.close();
+    this.fixed = null;
     this.table?.release();
     this.table = null;
     this.early?.release();

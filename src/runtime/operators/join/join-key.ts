@@ -105,6 +105,17 @@ export function levelSeed(level: number): number {
   return Math.imul(level + 1, 0x9e3779b1) | 0;
 }
 
+/**
+ * A bijective mix of an int32 key (murmur3's finalizer): distinct keys, distinct hashes. For the
+ * fixed-width tables, which hash keys as numbers, never as bytes.
+ */
+export function mixInt32(key: number): number {
+  let h = key | 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
 /** The hash (unsigned) of encoded key bytes `buf[start, end)` at a recursion level. */
 export function hashKeyBytes(buf: Uint8Array, start: number, end: number, seed: number): number {
   return murmur3Bytes(buf, seed, start, end) >>> 0;

@@ -21,6 +21,9 @@ export interface JoinOperatorOptions<L = any, R = any, O = any> {
   key2: (value: R) => unknown;
   type1?: TypeInformation;
   type2?: TypeInformation;
+  /** The key's tuple field on each side, when the key is one field position (for FixedJoinTable). */
+  keyField1?: number;
+  keyField2?: number;
   /** Called per matching pair; on outer joins the missing side is null (as Flink passes null). */
   join: (left: L | null, right: R | null, out: Collector<O>) => void;
   /** The rich function whose open/close the operator drives. */
@@ -52,8 +55,8 @@ export class JoinOperator<L = any, R = any, O = any> extends TwoInputBatchOperat
     const o = this.options;
     const leftOuter = o.outer === "left" || o.outer === "full";
     const rightOuter = o.outer === "right" || o.outer === "full";
-    const first = { key: o.key1, serializer: serializerFor(o.type1), outer: leftOuter };
-    const second = { key: o.key2, serializer: serializerFor(o.type2), outer: rightOuter };
+    const first = { key: o.key1, serializer: serializerFor(o.type1), outer: leftOuter, type: o.type1, field: o.keyField1 };
+    const second = { key: o.key2, serializer: serializerFor(o.type2), outer: rightOuter, type: o.type2, field: o.keyField2 };
     const join = o.join;
     const out = this.out;
     if (o.strategy === "sort-merge") {
