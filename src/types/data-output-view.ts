@@ -69,8 +69,14 @@ export class DataOutputView {
 
   writeInt32(n: number): void {
     if (this.pos + 4 > this.buf.length) this.grow(this.pos + 4);
-    this.view.setInt32(this.pos, n, true);
-    this.pos += 4;
+    // bytes: DataView's setter was not inlined and took a third of the network path (Bun 1.4.5)
+    const buf = this.buf;
+    const p = this.pos;
+    buf[p] = n;
+    buf[p + 1] = n >> 8;
+    buf[p + 2] = n >> 16;
+    buf[p + 3] = n >> 24;
+    this.pos = p + 4;
   }
 
   writeUint32(n: number): void {

@@ -50,7 +50,11 @@ export function hashKey(key: unknown): number {
 function hashNumber(n: number): number {
   let lo: number;
   let hi: number;
-  if (Number.isInteger(n)) {
+  if ((n | 0) === n) {
+    // an int32 (the usual key): its high half is the sign
+    lo = n >>> 0;
+    hi = n < 0 ? -1 : 0;
+  } else if (Number.isInteger(n)) {
     lo = n >>> 0;
     hi = Math.floor(n / TWO_32) | 0;
   } else if (n !== n) {
