@@ -65,6 +65,8 @@ export class InputGate {
   private readonly withData: InputChannel[] = [];
   private head = 0;
   private finishedChannels = 0;
+  /** Channels with data that poll passed over because their input was not selected. */
+  private parked: InputChannel[] = [];
 
   constructor(private readonly onData: () => void) {}
 
@@ -80,10 +82,20 @@ export class InputGate {
     this.onData();
   }
 
-  /** The next buffer from some channel with data, or undefined when none has any right now. */
-  poll(): { channel: InputChannel; buffer: Buffer } | undefined {
+  /**
+   * The next buffer from some channel with data, or undefined when none has any right now.
+   * `input` 1 or 2 takes only that input's channels; the others keep their data (and so grant no
+   * credits: their producers are backpressured) until a poll selects them again.
+   */
+  poll(input: 0 | 1 | 2 = 0): { channel: InputChannel; buffer: Buffer } | undefined {
+    if (this.parked.length > 0 && (input === 0 || this.parked.some((c) => c.input === input))) this.unpark(input);
     while (this.head < this.withData.length) {
       const channel = this.withData[this.head]!;
+      if (input !== 0 && channel.input !== input) {
+        this.head++;
+        this.parked.push(channel);
+        continue;
+      }
       const buffer = channel.queue.shift();
       if (channel.queue.length === 0) {
         channel.queued = false;
@@ -102,6 +114,21 @@ export class InputGate {
     this.withData.length = 0;
     this.head = 0;
     return undefined;
+  }
+
+  /** True when channels of the input not selected hold data. */
+  hasParked(): boolean {
+    return this.parked.length > 0;
+  }
+
+  /** Puts the parked channels of `input` (0: all) back in turn. */
+  private unpark(input: 0 | 1 | 2): void {
+    const keep: InputChannel[] = [];
+    for (const c of this.parked) {
+      if (input === 0 || c.input === input) this.withData.push(c);
+      else keep.push(c);
+    }
+    this.parked = keep;
   }
 
   markFinished(channel: InputChannel): void {

@@ -16,6 +16,7 @@ import type { PartitionerKind } from "../jobgraph/job-graph.ts";
 import type { TypeSerializer } from "../../types/type-serializer.ts";
 import { Types } from "../../types/types.ts";
 import { DataOutputView } from "../../types/data-output-view.ts";
+import { DataInputView } from "../../types/data-input-view.ts";
 import { MAX_WATERMARK, NO_TIMESTAMP } from "../../core/stream-element.ts";
 
 type Rec = [string, number];
@@ -255,5 +256,44 @@ describe("credit-based flow control", () => {
     expect(io.bytesOnDisk()).toBe(0);
     expect(spill.budget.bytes).toBe(3 * BUFFER_SIZE);
     io.close();
+  });
+});
+
+describe("input selection (a two-input head reads one input first)", () => {
+  test("poll(1) passes over input 2's channels, which keep their buffers and grant no credit; poll(0) returns them in order", () => {
+    const net = new NetworkEnvironment(0);
+    const gate = new InputGate(() => {});
+    const subs = [1, 2].map((input) => {
+      const key = channelKey("j", input, 0, 0);
+      gate.add(new InputChannel(net, gate, key, 0, input as 1 | 2, TUPLE));
+      return new ResultSubpartition(net, key, 0, false, () => {});
+    });
+    const writers = subs.map((s) => new RecordWriter(net, [s], createChannelSelector({ kind: "forward", maxParallelism: 128 }, 1, 0), TUPLE));
+    for (const ch of gate.channels) ch.open();
+    // interleaved: one buffer per record on each input, more than the credits of input 2
+    for (let i = 0; i < 8; i++)
+      for (const w of writers) {
+        w.emit([`i${writers.indexOf(w) + 1}`, i], NO_TIMESTAMP);
+        w.flushAll();
+      }
+    const seen: string[] = [];
+    for (let next = gate.poll(1); next; next = gate.poll(1)) {
+      expect(next.channel.input).toBe(1);
+      seen.push("1");
+      next.channel.recycle(next.buffer); // a credit back: input 1's producer sends on
+    }
+    expect(seen.length).toBe(8);
+    expect(gate.hasParked()).toBe(true);
+    expect(subs[1]!.backlog).toBe(8 - INITIAL_CREDITS); // input 2's producer is held back
+    const second: number[] = [];
+    for (let next = gate.poll(0); next; next = gate.poll(0)) {
+      const input = new DataInputView();
+      input.setBuffer(new Uint8Array(next.buffer.data, 0, next.buffer.length), 0, next.buffer.length);
+      input.pos++; // the record tag
+      second.push((TUPLE.deserialize(input) as Rec)[1]);
+      next.channel.recycle(next.buffer);
+    }
+    expect(second).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(gate.hasParked()).toBe(false);
   });
 });

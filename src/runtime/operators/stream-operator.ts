@@ -49,6 +49,13 @@ export interface TwoInputStreamOperator<IN1 = unknown, IN2 = unknown, OUT = unkn
   endInput(input: 1 | 2): void | Promise<void>;
   close(): void | Promise<void>;
   describe(): string;
+  /**
+   * The input the operator wants next (Flink's InputSelectable): 1 or 2 reads only that input
+   * while it has data, 0 either. A hint: the task reads the other input too when the selected one
+   * stays silent (INPUT_SELECTION_PATIENCE_MS in task.ts), so a plan in which one input waits for
+   * the other cannot deadlock.
+   */
+  nextSelection?(): 0 | 1 | 2;
 }
 
 export type AnyOperator = StreamOperator | TwoInputStreamOperator;

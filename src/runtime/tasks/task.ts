@@ -38,6 +38,12 @@ export interface TaskHost {
 const SOURCE_BATCH = 4096;
 /** Run at most this long (ms) before letting other tasks on the thread and port messages in. */
 const SLICE_MS = 2;
+/**
+ * How long a task reads only the input its two-input head selects (a hash join's build side)
+ * while that input stays silent and the other has data; then it reads both for the rest of the
+ * run, so a plan in which the selected input waits for the other cannot deadlock.
+ */
+export const INPUT_SELECTION_PATIENCE_MS = 200;
 
 export class Task {
   state: ExecutionState = "DEPLOYING";
@@ -153,6 +159,10 @@ export class Task {
     const gate = this.gate!;
     const processor = this.processor!;
     let sliceStart = performance.now();
+    const selectable = isTwoInput(head) && head.nextSelection !== undefined ? head : null;
+    let selecting = selectable !== null;
+    /** When the selected input last delivered (or the selection began). */
+    let selectedProgress = performance.now();
     while (!gate.allFinished()) {
       if (this.mailbox.length > 0) await this.drainMail();
       if (this.cancelled) return false;
@@ -160,12 +170,26 @@ export class Task {
         await this.signal.wait();
         continue;
       }
-      const next = gate.poll();
+      const select = selecting ? selectable!.nextSelection!() : 0;
+      const next = gate.poll(select);
       if (!next) {
-        await this.signal.wait();
+        if (select !== 0 && gate.hasParked()) {
+          // the other input has data and waits: wait for the selected one, but not forever
+          const waited = performance.now() - selectedProgress;
+          if (waited >= INPUT_SELECTION_PATIENCE_MS) {
+            selecting = false;
+            continue;
+          }
+          const timer = setTimeout(() => this.signal.notify(), INPUT_SELECTION_PATIENCE_MS - waited + 1);
+          await this.signal.wait();
+          clearTimeout(timer);
+        } else {
+          await this.signal.wait();
+        }
         sliceStart = performance.now();
         continue;
       }
+      if (select !== 0) selectedProgress = performance.now();
       let ended: 0 | 1 | 2;
       try {
         ended = processor.process(next.channel, next.buffer);

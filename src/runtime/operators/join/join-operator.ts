@@ -43,6 +43,7 @@ export class JoinOperator<L = any, R = any, O = any> extends TwoInputBatchOperat
   private hash: HybridHashJoin | null = null;
   private sortMerge: SortMergeJoin | null = null;
   private readonly buildFirst: boolean;
+  private buildEnded = false;
 
   constructor(private readonly options: JoinOperatorOptions<L, R, O>) {
     super(options.name, options.strategy === "sort-merge" ? SORT_MERGE_MIN_PAGES : HASH_JOIN_MIN_PAGES, options.lifecycle);
@@ -92,10 +93,22 @@ export class JoinOperator<L = any, R = any, O = any> extends TwoInputBatchOperat
     }
   }
 
+  /**
+   * A hash join reads its build side first (as Flink's hash join drivers do): probe records then
+   * join as they come instead of waiting, serialized, for the table. The task may still hand over
+   * probe records early (see TwoInputStreamOperator.nextSelection); they wait as before.
+   */
+  nextSelection(): 0 | 1 | 2 {
+    if (this.options.strategy === "sort-merge" || this.buildEnded) return 0;
+    return this.buildFirst ? 1 : 2;
+  }
+
   endInput(input: 1 | 2): void {
     if (this.hash !== null) {
-      if ((input === 1) === this.buildFirst) this.hash.endBuild();
-      else this.hash.endProbe();
+      if ((input === 1) === this.buildFirst) {
+        this.buildEnded = true;
+        this.hash.endBuild();
+      } else this.hash.endProbe();
     } else {
       this.sortMerge!.endInput(input);
     }
