@@ -26,14 +26,14 @@ const MIN = 2;
 const MAX = 3;
 
 /** Field types a row word holds exactly, and which of them are integers (keys, checked fields). */
-const NUMERIC = new Set(["INT", "LONG", "SHORT", "BYTE", "FLOAT", "DOUBLE"]);
-const INT32 = new Set(["INT", "SHORT", "BYTE"]);
+const NUMERIC = new Set(["INT", "LONG", "FLOAT", "DOUBLE"]);
+const INT32 = new Set(["INT"]);
 
 /** Where a record's fields go: word i of a row is field i; the key field's word is the key. */
 export interface FixedLayout {
   readonly width: number;
   readonly keyField: number;
-  /** The key is an int32 (INT, SHORT, BYTE): hashed without a division, checked with `| 0`. */
+  /** The key is an INT: hashed without a division, checked with `| 0`. */
   readonly int32Key: boolean;
   /** Per field: NONE (the last record's value), SUM, MIN or MAX. */
   readonly kinds: Int8Array;

@@ -17,13 +17,16 @@ const ORDERS = Types.TUPLE(Types.INT, Types.LONG, Types.DOUBLE);
 // GENERIC keys: probe records carry keys of other kinds, which never match an int32
 const ITEMS = Types.TUPLE(Types.GENERIC, Types.INT);
 
-/** Build keys 0..keys-1 with duplicates; probe keys beyond them too, some null, 1.5 or "3". */
-function data(builds: number, probes: number, keys: number, seed: number): { build: Row[]; probe: Row[] } {
+/**
+ * Build keys (-3 .. keys-4) × spread with duplicates (spread 1: dense keys, a direct index;
+ * larger: a hashed one); probe keys beyond them too, some null, 1.5 or "3".
+ */
+function data(builds: number, probes: number, keys: number, seed: number, spread = 1): { build: Row[]; probe: Row[] } {
   const rnd = random(seed);
-  const build = Array.from({ length: builds }, (_, i) => [Math.floor(rnd() * keys) - 3, i * 2 ** 33, Math.round(rnd() * 1e4) / 100]);
+  const build = Array.from({ length: builds }, (_, i) => [(Math.floor(rnd() * keys) - 3) * spread, i * 2 ** 33, Math.round(rnd() * 1e4) / 100]);
   const probe = Array.from({ length: probes }, (_, i): Row => {
     const r = rnd();
-    const key = r < 0.02 ? null : r < 0.03 ? 1.5 : r < 0.04 ? "3" : Math.floor(rnd() * keys * 1.2) - 3;
+    const key = r < 0.02 ? null : r < 0.03 ? 1.5 : r < 0.04 ? "3" : (Math.floor(rnd() * keys * 1.2) - 3) * spread;
     return [key, i];
   });
   return { build, probe };
@@ -70,22 +73,44 @@ describe("FixedJoinTable", () => {
     expect(fixedJoinLayout(ORDERS, undefined)).toBeNull();
     expect(fixedJoinLayout(Types.TUPLE(Types.INT, Types.STRING), 0)).toBeNull();
     expect(fixedJoinLayout(Types.ROW({ k: Types.INT }), "k")).toBeNull();
+    // float64 fields first (8-aligned), then the 4-byte ones, then the chain word; rows padded to 8 bytes
+    expect(fixedJoinLayout(Types.TUPLE(Types.INT, Types.DOUBLE, Types.FLOAT), 0)).toMatchObject({ offsets: Int32Array.from([2, 0, 3]), next: 4, words: 6 });
+    expect(fixedJoinLayout(Types.TUPLE(Types.INT, Types.INT, Types.INT), 0)).toMatchObject({ offsets: Int32Array.from([0, 1, 2]), next: 3, words: 4 });
   });
 
-  for (const setting of ["ample", "small"] as const) {
-    for (const arrival of ["first-then-second", "interleaved"] as const) {
-      for (const outer of [undefined, "right"] as const) {
-        test(`${outer ?? "inner"} join, ${setting} memory, ${arrival}: the reference's pairs, as the general table gives them`, async () => {
-          const { build, probe } = data(1500, 2500, 400, 11);
-          const fixed = await join(build, probe, outer, true, arrival, setting);
-          const general = await join(build, probe, outer, false, arrival, setting);
-          const expected = canonical(reference(build, probe, outer === "right"));
-          expect(canonical(fixed.values)).toEqual(expected);
-          expect(canonical(general.values)).toEqual(expected);
-          // small memory: the build side does not fit, the rows go over to the spilling table
-          if (setting === "small") expect(fixed.spilledBytes).toBeGreaterThan(0);
-          else expect(fixed.spilledBytes).toBe(0);
-        });
+  test("FLOAT build fields come back as the serializer would give them", async () => {
+    const type = Types.TUPLE(Types.INT, Types.FLOAT, Types.INT);
+    const build = Array.from({ length: 50 }, (_, i) => [i, i / 10, -i]);
+    const probe = Array.from({ length: 60 }, (_, i) => [i, i]);
+    const run = (keyField1: number | undefined) =>
+      runTwoInput(
+        new JoinOperator<Row, Row, unknown>({ name: "Join under test", strategy: "hash-build-first", key1: (r) => r[0], key2: (r) => r[0], type1: type, type2: ITEMS, keyField1, join: (b, p, out) => out.collect([b, p]) }),
+        build,
+        probe,
+        "first-then-second",
+        { bytes: 256 * 32 * 1024, pageSize: 32 * 1024 },
+      );
+    const fixed = (await run(0)).values;
+    expect(canonical(fixed)).toEqual(canonical((await run(undefined)).values));
+    expect(fixed).toContainEqual([[3, Math.fround(0.3), -3], [3, 3]]);
+  });
+
+  for (const [index, spread] of [["direct", 1], ["hashed", 7919]] as const) {
+    for (const setting of ["ample", "small"] as const) {
+      for (const arrival of ["first-then-second", "interleaved"] as const) {
+        for (const outer of [undefined, "right"] as const) {
+          test(`${index} index, ${outer ?? "inner"} join, ${setting} memory, ${arrival}: the reference's pairs, as the general table gives them`, async () => {
+            const { build, probe } = data(1500, 2500, 400, 11, spread);
+            const fixed = await join(build, probe, outer, true, arrival, setting);
+            const general = await join(build, probe, outer, false, arrival, setting);
+            const expected = canonical(reference(build, probe, outer === "right"));
+            expect(canonical(fixed.values)).toEqual(expected);
+            expect(canonical(general.values)).toEqual(expected);
+            // small memory: the build side does not fit, the rows go over to the spilling table
+            if (setting === "small") expect(fixed.spilledBytes).toBeGreaterThan(0);
+            else expect(fixed.spilledBytes).toBe(0);
+          });
+        }
       }
     }
   }

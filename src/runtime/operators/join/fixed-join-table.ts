@@ -1,9 +1,13 @@
 /**
  * FixedJoinTable: the build side of an inner hash join whose build records are tuples of
- * numbers with an int32 key field, held as rows of float64 words in managed-memory pages and
- * probed without serializing either side (FixedAggregateTable's layout, with duplicate keys
- * chained). HybridHashJoin uses it while the build side fits and hands its rows over to the
- * spilling MutableHashTable when it does not.
+ * numbers with an int32 key field, held as fixed-width rows in managed-memory pages and probed
+ * without serializing either side. HybridHashJoin uses it while the build side fits and hands
+ * its rows over to the spilling MutableHashTable when it does not.
+ *
+ * Rows are appended while the build side arrives; the index is built once it has ended, sized
+ * for the rows it holds. When the keys are dense (their range at most twice the row count) the
+ * index is an array over the range, so a probe reads the slot `key - min` with no hashing and no
+ * key comparison (DuckDB's perfect hash join); otherwise it is open addressing over hashes.
  */
 import type { MemorySegment } from "../../../memory/memory-segment.ts";
 import type { TypeInformation } from "../../../types/type-information.ts";
@@ -12,49 +16,72 @@ import type { PagePool } from "./page-pool.ts";
 
 /** Probe records looked up together: enough for their cache misses to overlap (as KeyBatch). */
 const BATCH = 128;
-const GROW_LOAD = 0.5;
-const MAX_LOAD = 0.75;
 
-const NUMERIC = new Set(["INT", "LONG", "SHORT", "BYTE", "FLOAT", "DOUBLE"]);
-const INT32 = new Set(["INT", "SHORT", "BYTE"]);
+/** How a field is stored: int32 (INT), float32 (FLOAT) or float64 (LONG, DOUBLE). */
+const I32 = 0;
+const F32 = 1;
+const F64 = 2;
+const STORAGE: Record<string, number> = { INT: I32, FLOAT: F32, LONG: F64, DOUBLE: F64 };
 
-/** Build rows: `width` field words and a chain word (the next row of the key, address + 1, or 0). */
+/** Build rows: fields at 4-byte word offsets (float64 ones 8-aligned), then the chain word (next row of the key, address + 1, or 0). */
 export interface FixedJoinLayout {
   readonly width: number;
   readonly keyField: number;
-  /** Per field: 1 when the type is an int32, so a value must be one. */
-  readonly int32: Uint8Array;
+  /** Per field: I32, F32 or F64. */
+  readonly storage: Uint8Array;
+  /** Per field: its 4-byte word within the row. */
+  readonly offsets: Int32Array;
+  /** The chain word within the row. */
+  readonly next: number;
+  /** 4-byte words per row (even when a float64 field needs the alignment). */
+  readonly words: number;
 }
 
 /** The layout for build records of `type` keyed by tuple field `keyField`, or null when the table cannot hold them. */
 export function fixedJoinLayout(type: TypeInformation | undefined, keyField: unknown): FixedJoinLayout | null {
   if (type?.kind !== "TUPLE" || type.fieldTypes === undefined || typeof keyField !== "number") return null;
   const types = type.fieldTypes;
-  if (keyField < 0 || keyField >= types.length || !types.every((t) => NUMERIC.has(t.kind)) || !INT32.has(types[keyField]!.kind)) return null;
-  return { width: types.length, keyField, int32: Uint8Array.from(types, (t) => (INT32.has(t.kind) ? 1 : 0)) };
+  if (keyField < 0 || keyField >= types.length || !types.every((t) => t.kind in STORAGE) || STORAGE[types[keyField]!.kind] !== I32) return null;
+  const storage = Uint8Array.from(types, (t) => STORAGE[t.kind]!);
+  const offsets = new Int32Array(types.length);
+  // float64 fields first, so that they stay 8-aligned without padding between fields
+  let word = 0;
+  for (let f = 0; f < types.length; f++) if (storage[f] === F64) (offsets[f] = word), (word += 2);
+  for (let f = 0; f < types.length; f++) if (storage[f] !== F64) offsets[f] = word++;
+  const next = word++;
+  const words = storage.includes(F64) ? word + (word & 1) : word;
+  return { width: types.length, keyField, storage, offsets, next, words };
 }
 
 /**
- * Open addressing over index pages of row addresses (page << wordShift | word offset, plus one),
- * one slot per distinct key pointing at the key's last row; rows of one key are chained.
- *
- * Lifecycle: add* (false: full, or a record that does not fit; the caller then hands over) ->
- * probe* -> flush -> close; or handOver -> close. Memory: every page from `pool`.
+ * Lifecycle: add* (false: a record that does not fit the layout, or no memory left for its row
+ * and the index; the caller then hands over) -> finishBuild (false: the index does not fit; hand
+ * over) -> probe* -> flush -> close; or handOver -> close. Memory: every page from `pool`; while
+ * rows are added, pages for the index they will need are kept free.
  */
 export class FixedJoinTable {
-  private readonly words: number;
+  /** log2 of the 4-byte words per page; a row's address is page << wordShift | word. */
   private readonly wordShift: number;
+  private readonly rowsPerPage: number;
   private readonly rowPages: MemorySegment[] = [];
-  private readonly rowViews: Float64Array[] = [];
+  private readonly i32: Int32Array[] = [];
+  private readonly f32: Float32Array[] = [];
+  private readonly f64: Float64Array[] = [];
+  /** The word where the next row goes on the last row page. */
   private nextWord: number;
+  private rows = 0;
+  private minKey = 2 ** 31;
+  private maxKey = -(2 ** 31);
   private indexPages: MemorySegment[] = [];
-  private indexViews: Uint32Array[] = [];
+  private index: Uint32Array[] = [];
   private readonly slotShift: number;
+  /** Slots of the index; 0 until finishBuild. */
   private slots = 0;
-  private keys = 0;
+  /** A direct index (slot = key - minKey) rather than a hashed one. */
+  private direct = false;
   private readonly probeValues: unknown[] = new Array(BATCH).fill(undefined);
-  private readonly probeKeys = new Float64Array(BATCH);
-  private readonly probeHashes = new Uint32Array(BATCH);
+  private readonly probeSlots = new Int32Array(BATCH);
+  private readonly probeKeys = new Int32Array(BATCH);
   private probes = 0;
   private touched = 0;
 
@@ -66,75 +93,120 @@ export class FixedJoinTable {
     /** A probe record without a match (for a probe side that is an outer side), or null. */
     private readonly unmatched: ((probe: unknown) => void) | null,
   ) {
-    this.words = layout.width + 1;
-    this.wordShift = Math.log2(pool.pageSize / 8);
+    this.wordShift = Math.log2(pool.pageSize / 4);
+    this.rowsPerPage = Math.floor(pool.pageSize / 4 / layout.words);
     this.slotShift = Math.log2(pool.pageSize / 4);
     this.nextWord = 1 << this.wordShift;
   }
 
-  /** Inserts a build record; false, with nothing taken, when it does not fit the layout or memory. */
+  /** Index pages for `rows` rows: a hashed index of the next power of two above twice as many slots (a direct one never needs more). */
+  private indexPagesFor(rows: number): number {
+    const slots = Math.max(1 << this.slotShift, 2 ** Math.ceil(Math.log2(Math.max(1, 2 * rows))));
+    return slots >>> this.slotShift;
+  }
+
+  /** Appends a build record; false, with nothing taken, when it does not fit the layout or memory. */
   add(value: number[]): boolean {
-    const { width, int32, keyField } = this.layout;
+    const { width, storage, offsets, keyField } = this.layout;
     if (!Array.isArray(value) || value.length !== width) return false;
-    for (let i = 0; i < width; i++) {
-      const v = value[i];
-      if (typeof v !== "number" || (int32[i] === 1 && (v | 0) !== v)) return false;
+    for (let f = 0; f < width; f++) {
+      const v = value[f];
+      if (typeof v !== "number" || (storage[f] === I32 && (v | 0) !== v)) return false;
     }
-    const wordShift = this.wordShift;
-    const pageWords = 1 << wordShift;
-    const newPage = this.nextWord + this.words > pageWords;
-    const growPages = this.keys + 1 > this.slots * GROW_LOAD ? Math.max(1, (this.slots * 2) >>> this.slotShift) : 0;
-    // room for a row page and the index growth, or at least a load below MAX_LOAD without growing
-    if ((newPage ? 1 : 0) + growPages > this.pool.available()) {
-      if (newPage && this.pool.available() === 0) return false;
-      if (this.keys + 1 > this.slots * MAX_LOAD) return false;
-    } else if (growPages > 0) this.growIndex();
-    if (newPage) {
+    const words = this.layout.words;
+    if (this.nextWord + words > 1 << this.wordShift) {
+      // a new row page, and room left for the index of every row the pages can hold
+      if (this.pool.available() < 1 + this.indexPagesFor((this.rowPages.length + 1) * this.rowsPerPage)) return false;
       const seg = this.pool.take();
       this.rowPages.push(seg);
-      this.rowViews.push(new Float64Array(seg.arrayBuffer, 0, pageWords));
+      this.i32.push(new Int32Array(seg.arrayBuffer, 0, seg.size >>> 2));
+      this.f32.push(new Float32Array(seg.arrayBuffer, 0, seg.size >>> 2));
+      this.f64.push(new Float64Array(seg.arrayBuffer, 0, seg.size >>> 3));
       this.nextWord = 0;
     }
-    const page = this.rowViews.length - 1;
-    const view = this.rowViews[page]!;
+    const page = this.rowPages.length - 1;
     const o = this.nextWord;
-    for (let i = 0; i < width; i++) view[o + i] = value[i]!;
-    this.nextWord = o + this.words;
-    const address = ((page << wordShift) | o) + 1;
+    const i32 = this.i32[page]!;
+    for (let f = 0; f < width; f++) {
+      const s = storage[f]!;
+      if (s === I32) i32[o + offsets[f]!] = value[f]!;
+      else if (s === F64) this.f64[page]![(o + offsets[f]!) >>> 1] = value[f]!;
+      else this.f32[page]![o + offsets[f]!] = value[f]!;
+    }
+    this.nextWord = o + words;
+    this.rows++;
     const key = value[keyField]!;
-    const mask = this.slots - 1;
+    if (key < this.minKey) this.minKey = key;
+    if (key > this.maxKey) this.maxKey = key;
+    return true;
+  }
+
+  /**
+   * The build side ended: builds the index over every row (direct when the keys are dense).
+   * False when its pages are no longer free (an early probe buffer took them); hand over then.
+   */
+  finishBuild(): boolean {
+    if (this.rows === 0) return true;
+    const range = this.maxKey - this.minKey + 1;
+    this.direct = range <= 2 * this.rows;
+    const hashed = 2 ** Math.ceil(Math.log2(2 * this.rows));
+    const slots = Math.max(1 << this.slotShift, this.direct ? 2 ** Math.ceil(Math.log2(range)) : hashed);
+    const pages = slots >>> this.slotShift;
+    if (this.pool.available() < pages) return false;
+    for (let i = 0; i < pages; i++) {
+      const seg = this.pool.take();
+      seg.buf.fill(0);
+      this.indexPages.push(seg);
+      this.index.push(new Uint32Array(seg.arrayBuffer));
+    }
+    this.slots = slots;
+    const { keyField, offsets, next, words } = this.layout;
+    const keyOffset = offsets[keyField]!;
     const shift = this.slotShift;
     const within = (1 << shift) - 1;
-    let s = mixInt32(key) & mask;
-    for (;;) {
-      const index = this.indexViews[s >>> shift]!;
-      const a = index[s & within]!;
-      if (a === 0) {
-        view[o + width] = 0;
-        index[s & within] = address;
-        this.keys++;
-        return true;
+    const wordShift = this.wordShift;
+    const wordMask = (1 << wordShift) - 1;
+    const mask = slots - 1;
+    const last = this.rowPages.length - 1;
+    for (let p = 0; p <= last; p++) {
+      const i32 = this.i32[p]!;
+      const end = p === last ? this.nextWord : this.rowsPerPage * words;
+      for (let o = 0; o < end; o += words) {
+        const key = i32[o + keyOffset]!;
+        const address = ((p << wordShift) | o) + 1;
+        let s = this.direct ? key - this.minKey : mixInt32(key) & mask;
+        if (!this.direct) {
+          // the slot of this key, or the first free one
+          for (;;) {
+            const a = this.index[s >>> shift]![s & within]!;
+            if (a === 0 || this.i32[(a - 1) >>> wordShift]![((a - 1) & wordMask) + keyOffset] === key) break;
+            s = (s + 1) & mask;
+          }
+        }
+        const slotPage = this.index[s >>> shift]!;
+        i32[o + next] = slotPage[s & within]!;
+        slotPage[s & within] = address;
       }
-      if (this.rowViews[(a - 1) >>> wordShift]![((a - 1) & (pageWords - 1)) + keyField] === key) {
-        view[o + width] = a;
-        index[s & within] = address;
-        return true;
-      }
-      s = (s + 1) & mask;
     }
+    return true;
   }
 
   /** Joins `value` (whose key is `key`) with its build rows, in a batch: call `flush` at the end. */
   probe(value: unknown, key: unknown): void {
-    if (typeof key !== "number" || (key | 0) !== key || this.slots === 0) {
-      // build keys are int32 numbers: no other key equals one
+    let slot = -1;
+    if (typeof key === "number" && (key | 0) === key && this.slots > 0) {
+      if (!this.direct) slot = mixInt32(key) & (this.slots - 1);
+      else if (key >= this.minKey && key <= this.maxKey) slot = key - this.minKey;
+    }
+    if (slot < 0) {
+      // build keys are int32 numbers in [minKey, maxKey]: nothing else equals one
       if (this.unmatched !== null) this.unmatched(value);
       return;
     }
     const n = this.probes;
     this.probeValues[n] = value;
-    this.probeKeys[n] = key;
-    this.probeHashes[n] = mixInt32(key);
+    this.probeKeys[n] = key as number;
+    this.probeSlots[n] = slot;
     this.probes = n + 1;
     if (n + 1 === BATCH) this.flush();
   }
@@ -144,7 +216,7 @@ export class FixedJoinTable {
     const n = this.probes;
     if (n === 0) return;
     this.probes = 0;
-    const hashes = this.probeHashes;
+    const slots = this.probeSlots;
     const keys = this.probeKeys;
     const values = this.probeValues;
     const mask = this.slots - 1;
@@ -152,110 +224,88 @@ export class FixedJoinTable {
     const within = (1 << shift) - 1;
     const wordShift = this.wordShift;
     const wordMask = (1 << wordShift) - 1;
-    const index = this.indexViews;
-    const rows = this.rowViews;
-    const keyField = this.layout.keyField;
-    const width = this.layout.width;
+    const index = this.index;
+    const rows = this.i32;
+    const { keyField, offsets, next } = this.layout;
+    const keyOffset = offsets[keyField]!;
     let t = 0;
     for (let i = 0; i < n; i++) {
-      const s = hashes[i]! & mask;
+      const s = slots[i]!;
       t ^= index[s >>> shift]![s & within]!;
     }
     for (let i = 0; i < n; i++) {
-      const s = hashes[i]! & mask;
+      const s = slots[i]!;
       const a = index[s >>> shift]![s & within]!;
-      if (a !== 0) t ^= rows[(a - 1) >>> wordShift]![((a - 1) & wordMask) + keyField]!;
+      if (a !== 0) t ^= rows[(a - 1) >>> wordShift]![((a - 1) & wordMask) + keyOffset]!;
     }
     this.touched ^= t;
+    const direct = this.direct;
     for (let i = 0; i < n; i++) {
       const value = values[i];
       values[i] = undefined;
       const key = keys[i]!;
-      let s = hashes[i]! & mask;
-      let a = 0;
-      for (;;) {
-        a = index[s >>> shift]![s & within]!;
-        if (a === 0 || rows[(a - 1) >>> wordShift]![((a - 1) & wordMask) + keyField] === key) break;
+      let s = slots[i]!;
+      let a = index[s >>> shift]![s & within]!;
+      // a hashed index: the slot whose rows have this key, if any
+      while (!direct && a !== 0 && rows[(a - 1) >>> wordShift]![((a - 1) & wordMask) + keyOffset] !== key) {
         s = (s + 1) & mask;
+        a = index[s >>> shift]![s & within]!;
       }
       if (a === 0) {
         if (this.unmatched !== null) this.unmatched(value);
         continue;
       }
       while (a !== 0) {
-        const view = rows[(a - 1) >>> wordShift]!;
+        const page = (a - 1) >>> wordShift;
         const o = (a - 1) & wordMask;
-        const build = new Array<number>(width);
-        for (let f = 0; f < width; f++) build[f] = view[o + f]!;
-        this.emit(build, value);
-        a = view[o + width]!;
+        this.emit(this.row(page, o), value);
+        a = rows[page]![o + next]! >>> 0;
       }
     }
   }
 
-  /** Doubles the index (one page to start) and relinks every key's chain head. */
-  private growIndex(): void {
-    const slots = this.slots === 0 ? 1 << this.slotShift : this.slots * 2;
-    const old = this.indexPages;
-    const oldViews = this.indexViews;
-    const oldSlots = this.slots;
-    this.indexPages = [];
-    this.indexViews = [];
-    for (let i = slots >>> this.slotShift; i > 0; i--) {
-      const seg = this.pool.take();
-      seg.buf.fill(0);
-      this.indexPages.push(seg);
-      this.indexViews.push(new Uint32Array(seg.arrayBuffer));
+  /** The row at word `o` of row page `page` as a fresh tuple. */
+  private row(page: number, o: number): number[] {
+    const { width, storage, offsets } = this.layout;
+    const out = new Array<number>(width);
+    for (let f = 0; f < width; f++) {
+      const s = storage[f]!;
+      out[f] = s === I32 ? this.i32[page]![o + offsets[f]!]! : s === F64 ? this.f64[page]![(o + offsets[f]!) >>> 1]! : this.f32[page]![o + offsets[f]!]!;
     }
-    this.slots = slots;
-    // the old slots hold each key's chain head: move them (rows keep their chains)
-    const shift = this.slotShift;
-    const within = (1 << shift) - 1;
-    const wordShift = this.wordShift;
-    const wordMask = (1 << wordShift) - 1;
-    const keyField = this.layout.keyField;
-    for (let s = 0; s < oldSlots; s++) {
-      const a = oldViews[s >>> shift]![s & within]!;
-      if (a === 0) continue;
-      const key = this.rowViews[(a - 1) >>> wordShift]![((a - 1) & wordMask) + keyField]!;
-      let t = mixInt32(key) & (slots - 1);
-      while (this.indexViews[t >>> shift]![t & within] !== 0) t = (t + 1) & (slots - 1);
-      this.indexViews[t >>> shift]![t & within] = a;
-    }
-    this.pool.giveAll(old);
+    return out;
   }
 
   /** Hands every build record (a fresh tuple) to `to`, giving the pages back as it goes (the index first). */
   handOver(to: (value: number[]) => void): void {
     this.pool.giveAll(this.indexPages);
-    this.indexViews = [];
+    this.index = [];
     this.slots = 0;
-    this.keys = 0;
-    const width = this.layout.width;
-    const last = this.rowViews.length - 1;
+    const words = this.layout.words;
+    const last = this.rowPages.length - 1;
     for (let p = 0; p <= last; p++) {
-      const view = this.rowViews[p]!;
-      const end = p === last ? this.nextWord : Math.floor(view.length / this.words) * this.words;
-      for (let o = 0; o < end; o += this.words) {
-        const out = new Array<number>(width);
-        for (let f = 0; f < width; f++) out[f] = view[o + f]!;
-        to(out);
-      }
+      const end = p === last ? this.nextWord : this.rowsPerPage * words;
+      for (let o = 0; o < end; o += words) to(this.row(p, o));
       this.pool.give(this.rowPages[p]!);
     }
+    this.clearRows();
+  }
+
+  private clearRows(): void {
     this.rowPages.length = 0;
-    this.rowViews.length = 0;
+    this.i32.length = 0;
+    this.f32.length = 0;
+    this.f64.length = 0;
     this.nextWord = 1 << this.wordShift;
+    this.rows = 0;
   }
 
   /** Gives every page back to the pool. */
   close(): void {
     this.pool.giveAll(this.indexPages);
-    this.indexViews = [];
-    this.pool.giveAll(this.rowPages);
-    this.rowViews.length = 0;
+    this.index = [];
     this.slots = 0;
-    this.keys = 0;
+    this.pool.giveAll(this.rowPages);
+    this.clearRows();
     this.probeValues.fill(undefined);
     this.probes = 0;
   }

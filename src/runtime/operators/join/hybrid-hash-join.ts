@@ -167,6 +167,7 @@ export class HybridHashJoin {
   /** The build side is complete: finish the table and probe the records that waited. */
   endBuild(): void {
     this.buildDone = true;
+    if (this.fixed !== null && !this.fixed.finishBuild()) this.handOver();
     const table = this.table!;
     table.finishBuild(0);
     const early = this.early!;
