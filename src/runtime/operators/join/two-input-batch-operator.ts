@@ -64,11 +64,16 @@ export abstract class TwoInputBatchOperator<OUT> implements TwoInputStreamOperat
     return Math.max(this.minPages, mem.fraction > 0 ? mem.manager.pagesFor(mem.fraction) : 0);
   }
 
-  /** Allocates `pages` pages now (throws MemoryAllocationError naming the operator when they are not free). */
+  /**
+   * A pool of `pages` pages, allocated as the algorithm takes them (a share of a large budget
+   * costs only what is used); throws MemoryAllocationError naming the operator when they are not
+   * all free now.
+   */
   protected allocatePool(pages: number): PagePool {
     const mem = memoryOf(this.context);
     const owner = this.context.taskNameWithSubtask;
-    return new PagePool(mem.manager.allocatePages(owner, pages), mem.io, owner);
+    if (pages > mem.manager.availablePages()) mem.manager.allocatePages(owner, pages); // throws, naming what is free
+    return PagePool.lazy(mem.manager, mem.io, owner, pages);
   }
 
   /** A budget of `pages` pages for an ExternalSorter, allocated by the sorter as it fills. */
