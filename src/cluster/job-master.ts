@@ -27,6 +27,8 @@ export class JobMaster {
   /** Bytes written to spill files by all of the job's tasks, reported as they end. */
   spilledBytes = 0;
   private limitReached = false;
+  /** Per source vertex: the next split index its subtasks claim (nextInputSplit). */
+  private readonly splits = new Map<number, number>();
   private readonly startedAt = engineNow();
   finishedAt: number | undefined;
   readonly result: Promise<ExecutionResultData>;
@@ -81,6 +83,17 @@ export class JobMaster {
     if (state === "FAILED") this.fail(error ?? { name: "Error", message: `${e.vertex.name} (${subtask + 1}/${e.vertex.parallelism}) failed` });
     else if (state === "FINISHED" && this.status === "RUNNING") this.scheduleReady();
     this.checkDone();
+  }
+
+  /**
+   * The next split index of source vertex `vertexId`: 0, 1, 2, ... over all of its subtasks, so
+   * the subtasks that read faster read more splits (Flink's InputSplitAssigner; the sources know
+   * what split i is).
+   */
+  nextInputSplit(vertexId: number): number {
+    const index = this.splits.get(vertexId) ?? 0;
+    this.splits.set(vertexId, index + 1);
+    return index;
   }
 
   onMetrics(vertexId: number, subtask: number, recordsIn: number, recordsOut: number): void {

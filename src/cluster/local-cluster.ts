@@ -96,6 +96,12 @@ export class LocalCluster {
       case "client":
         this.jobs.get(m.jobId)?.onClientData(m.channel, m.payload);
         break;
+      case "split": {
+        // a job that is gone has no splits left: the source ends
+        const index = this.jobs.get(m.jobId)?.nextInputSplit(m.vertexId) ?? Number.MAX_SAFE_INTEGER;
+        this.slots[m.slot]?.postMessage({ t: "split", request: m.request, index } satisfies ToSlot);
+        break;
+      }
     }
   }
 

@@ -25,10 +25,14 @@ export type ToSlot =
   | { t: "job"; spec: JobSpec }
   | { t: "deploy"; deployment: TaskDeployment }
   | { t: "cancel"; jobId: string }
-  | { t: "release"; jobId: string };
+  | { t: "release"; jobId: string }
+  /** The answer to a "split" request: the source's next split index. */
+  | { t: "split"; request: number; index: number };
 
 export type FromSlot =
   | { t: "ready"; slot: number }
   | { t: "state"; jobId: string; vertexId: number; subtask: number; state: ExecutionState; error?: SerializedError; accumulators?: Record<string, AccumulatorSnapshot>; in: number; out: number; spilledBytes?: number }
   | { t: "metrics"; tasks: { jobId: string; vertexId: number; subtask: number; in: number; out: number }[] }
-  | { t: "client"; jobId: string; channel: string; payload: unknown };
+  | { t: "client"; jobId: string; channel: string; payload: unknown }
+  /** A source subtask asks for the next split index of its vertex (Flink's InputSplitProvider). */
+  | { t: "split"; jobId: string; vertexId: number; slot: number; request: number };

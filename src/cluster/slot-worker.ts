@@ -36,6 +36,9 @@ interface JobMemory {
 let slot = -1;
 let net: NetworkEnvironment;
 const jobs = new Map<string, JobState>();
+/** Split requests waiting for the TaskManager's answer, by request number. */
+const splitRequests = new Map<number, (index: number) => void>();
+let nextSplitRequest = 0;
 
 function post(m: FromSlot): void {
   self.postMessage(m);
@@ -78,6 +81,12 @@ async function deploy(m: Extract<ToSlot, { t: "deploy" }>): Promise<void> {
     reportState: (task, state, error, accumulators) =>
       post({ t: "state", jobId: dep.jobId, vertexId: dep.vertexId, subtask: dep.subtaskIndex, state, error, accumulators, in: task.recordsIn, out: task.recordsOut, spilledBytes: terminal(state) ? takeSpilled(memory) : undefined }),
     sendToClient: (jobId, channel, payload) => post({ t: "client", jobId, channel, payload }),
+    nextInputSplit: (jobId, vertexId) =>
+      new Promise<number>((resolve) => {
+        const request = nextSplitRequest++;
+        splitRequests.set(request, resolve);
+        post({ t: "split", jobId, vertexId, slot, request });
+      }),
   };
   const task = new Task(dep, host);
   job.tasks.add(task);
@@ -138,6 +147,10 @@ self.onmessage = (e: MessageEvent<ToSlot>) => {
       break;
     case "cancel":
       for (const task of jobs.get(m.jobId)?.tasks ?? []) task.cancel();
+      break;
+    case "split":
+      splitRequests.get(m.request)?.(m.index);
+      splitRequests.delete(m.request);
       break;
     case "release":
       jobs.get(m.jobId)?.memory?.io.close();

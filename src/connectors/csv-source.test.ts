@@ -7,7 +7,7 @@ import { InvalidProgramError, UserError } from "../core/errors.ts";
 import { CsvSyntaxIssue, splitCsvLine, type CsvFormat } from "./csv.ts";
 import { BadField, csvFieldParserFor, fieldConversion, type CsvFieldParser } from "./csv-field-parsers.ts";
 import { CsvSource } from "./csv-source.ts";
-import { canonical, runSubtasks, sourceConformance } from "./source-test-harness.ts";
+import { canonical, runSubtasks, SplitCounter, sourceConformance } from "./source-test-harness.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "flinkts-csv-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -160,5 +160,27 @@ describe("CsvSource", () => {
   test("a missing file is a UserError naming the path, at open", () => {
     const path = join(dir, "absent.csv");
     expect(() => new CsvSource(path, [f("INT", false)]).open(0, 1)).toThrow(path);
+  });
+});
+
+describe("CsvSource with splits assigned on demand", () => {
+  const lines = Array.from({ length: 200_000 }, (_, i) => `${i},${(i * 7) % 1000},${(i % 97) / 4}`);
+  const types = [f("INT", false), f("INT", false), f("DOUBLE", false)];
+
+  test("p = 2 reads every record once, the header skipped, as the static split does", async () => {
+    const path = write("on-demand.csv", ["okey,qty,price", ...lines].join("\n"));
+    const splits = new SplitCounter();
+    const dynamic = (await runSubtasks(() => new CsvSource(path, types, { ignoreFirstLine: true }), 2, 1000, 1_000_000, { splits })).flat();
+    expect(splits.claimed).toBeGreaterThan(4); // several splits, claimed one by one
+    expect(dynamic.length).toBe(lines.length);
+    expect(canonical(dynamic)).toEqual(canonical((await runSubtasks(() => new CsvSource(path, types, { ignoreFirstLine: true }), 2, 1000)).flat()));
+  });
+
+  test("a bad line deep in a later split is reported with its line number in the file", async () => {
+    const bad = lines.slice();
+    bad[150_000] = "150000,x,1.5";
+    const path = write("on-demand-bad.csv", bad.join("\n"));
+    const run = runSubtasks(() => new CsvSource(path, types), 2, 1000, 1_000_000, { splits: new SplitCounter() });
+    await expect(run).rejects.toThrow(`${path}:150001: field 1 'x' is not an INT`);
   });
 });

@@ -4,7 +4,8 @@ import type { SourceOutput, SplitSource } from "../runtime/operators/source.ts";
 import { CsvSyntaxIssue, resolveCsvFormat, splitCsvLine, type CsvFormat, type ResolvedCsvFormat } from "./csv.ts";
 import { CsvByteParser, FALLBACK } from "./csv-byte-parser.ts";
 import { BadField, fieldConversion, kindWithArticle, type CsvFieldParser, type FieldConversion } from "./csv-field-parsers.ts";
-import { assignFileSegments, listInputFiles } from "./file-splits.ts";
+import { type FileSegment, FileSplitQueue, listInputFiles } from "./file-splits.ts";
+import type { OperatorContext } from "../runtime/operators/operator-context.ts";
 import { LineSplitReader } from "./line-split-reader.ts";
 
 const SKIPPED: unique symbol = Symbol("skipped line");
@@ -42,6 +43,8 @@ export class CsvSource<T = unknown> implements SplitSource<T> {
   private readonly byteParser: CsvByteParser | null;
   private readonly commentBytes: Uint8Array | null;
   private reader: LineSplitReader | null = null;
+  private splits: FileSplitQueue | null = null;
+  private nextInputSplit: (() => Promise<number>) | undefined;
   private cancelled = false;
 
   constructor(
@@ -77,13 +80,36 @@ export class CsvSource<T = unknown> implements SplitSource<T> {
     this.commentBytes = commentPrefix === null ? null : new TextEncoder().encode(commentPrefix);
   }
 
-  open(subtaskIndex: number, parallelism: number): void {
-    this.reader = new LineSplitReader(assignFileSegments(listInputFiles(this.path), subtaskIndex, parallelism));
+  bind(_operator: unknown, context: OperatorContext): void {
+    this.nextInputSplit = context.nextInputSplit;
   }
 
-  emitNext(output: SourceOutput<T>, budget: number): boolean {
-    const reader = this.reader;
-    if (reader === null || this.cancelled) return false;
+  open(subtaskIndex: number, parallelism: number): void {
+    this.splits = new FileSplitQueue(listInputFiles(this.path), subtaskIndex, parallelism, this.nextInputSplit);
+  }
+
+  /** Reads the current split; once it is done, takes the next (waiting while one is claimed). */
+  emitNext(output: SourceOutput<T>, budget: number): boolean | Promise<boolean> {
+    for (;;) {
+      if (this.cancelled) return false;
+      const reader = this.reader;
+      if (reader !== null && this.emitFrom(reader, output, budget)) return true;
+      reader?.close();
+      this.reader = null;
+      const next = this.splits?.next() ?? null;
+      if (next instanceof Promise) return next.then((segments) => this.startReading(segments));
+      if (!this.startReading(next)) return false;
+    }
+  }
+
+  private startReading(segments: FileSegment[] | null): boolean {
+    if (segments === null || this.cancelled) return false;
+    this.reader = new LineSplitReader(segments);
+    return true;
+  }
+
+  /** Emits up to `budget` records from `reader`; false once it has no more lines. */
+  private emitFrom(reader: LineSplitReader, output: SourceOutput<T>, budget: number): boolean {
     if (this.byteParser !== null) return this.emitFromBytes(reader, this.byteParser, output, budget);
     const { ignoreFirstLine, commentPrefix } = this.format;
     for (let i = 0; i < budget; i++) {

@@ -65,3 +65,68 @@ export function assignFileSegments(files: readonly InputFile[], subtaskIndex: nu
   }
   return segments;
 }
+
+/** Splits handed out one by one are about this many per subtask, so the last ones even out the subtasks' finishing times. */
+const SPLITS_PER_SUBTASK = 8;
+/** ...but at least this large, so that small inputs are not cut into slivers. */
+const MIN_SPLIT_BYTES = 1 << 20;
+
+/**
+ * The input cut into splits for on-demand assignment: byte ranges of about total / (8 ×
+ * parallelism) bytes (at least 1 MiB), none spanning two files. Every subtask computes the same
+ * list; the JobMaster hands out indexes into it (OperatorContext.nextInputSplit).
+ */
+export function fileSplits(files: readonly InputFile[], parallelism: number): FileSegment[] {
+  let total = 0;
+  for (const f of files) total += f.size;
+  const size = Math.max(MIN_SPLIT_BYTES, Math.ceil(total / (parallelism * SPLITS_PER_SUBTASK)));
+  const splits: FileSegment[] = [];
+  for (const f of files) {
+    if (f.size === 0) continue;
+    const n = Math.max(1, Math.round(f.size / size));
+    for (let i = 0; i < n; i++) splits.push({ path: f.path, start: Math.floor((f.size * i) / n), end: Math.floor((f.size * (i + 1)) / n), fileSize: f.size });
+  }
+  return splits;
+}
+
+/**
+ * Where a file source's lines come from: with a split provider, one split after another as the
+ * JobMaster assigns them (the next one claimed while the current one is read); without, the
+ * subtask's static share (assignFileSegments) in one reader.
+ */
+export class FileSplitQueue {
+  private readonly splits: FileSegment[] | null;
+  private claim: Promise<number> | null = null;
+  private staticShare: FileSegment[] | null;
+
+  constructor(
+    files: readonly InputFile[],
+    subtaskIndex: number,
+    parallelism: number,
+    private readonly nextInputSplit: (() => Promise<number>) | undefined,
+  ) {
+    this.splits = nextInputSplit === undefined ? null : fileSplits(files, parallelism);
+    this.staticShare = nextInputSplit === undefined ? assignFileSegments(files, subtaskIndex, parallelism) : null;
+    if (this.splits !== null && this.splits.length > 0) this.claim = nextInputSplit!();
+  }
+
+  /** The segments to read next, null when there are none left, or a Promise of that while a split is being claimed. */
+  next(): FileSegment[] | null | Promise<FileSegment[] | null> {
+    if (this.splits === null) {
+      const share = this.staticShare;
+      this.staticShare = null;
+      return share;
+    }
+    const claim = this.claim;
+    if (claim === null) return null;
+    return claim.then((index) => {
+      const split = this.splits![index];
+      if (split === undefined) {
+        this.claim = null;
+        return null;
+      }
+      this.claim = this.nextInputSplit!();
+      return [split];
+    });
+  }
+}

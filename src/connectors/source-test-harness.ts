@@ -2,6 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { NO_TIMESTAMP } from "../core/stream-element.ts";
 import type { SourceOutput, SplitSource } from "../runtime/operators/source.ts";
+import type { OperatorContext } from "../runtime/operators/operator-context.ts";
 
 /** A SourceOutput that keeps everything. */
 export class CollectingOutput<T> implements SourceOutput<T> {
@@ -39,9 +40,11 @@ export async function runSubtasks<T>(
   parallelism: number,
   budget = 7,
   maxCalls = 1_000_000,
+  options: { splits?: SplitCounter } = {},
 ): Promise<T[][]> {
   const sources = Array.from({ length: parallelism }, create);
   const outputs = sources.map(() => new CollectingOutput<T>());
+  if (options.splits) for (const s of sources) bindSplits(s, options.splits);
   for (let i = 0; i < parallelism; i++) await sources[i]!.open(i, parallelism);
   try {
     const running = new Set(sources.keys());
@@ -57,6 +60,17 @@ export async function runSubtasks<T>(
     for (const s of sources) await s.close();
   }
   return outputs.map((o) => o.values);
+}
+
+/** The JobMaster's split sequence of one source vertex, answered asynchronously as over a message port; counts what it handed out. */
+export class SplitCounter {
+  claimed = 0;
+  next = (): Promise<number> => Promise.resolve().then(() => this.claimed++);
+}
+
+/** Binds `source` to a context whose nextInputSplit draws from `splits` (as a cluster's OperatorContext does). */
+export function bindSplits<T>(source: SplitSource<T>, splits: SplitCounter): void {
+  source.bind?.(undefined as never, { nextInputSplit: splits.next } as unknown as OperatorContext);
 }
 
 /** Sorts a copy with a total order on strings, numbers and JSON, to compare multisets. */

@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../core/errors.ts";
-import { assignFileSegments, listInputFiles } from "./file-splits.ts";
+import { assignFileSegments, fileSplits, listInputFiles } from "./file-splits.ts";
 import { LineSplitReader } from "./line-split-reader.ts";
-import { canonical, runSubtasks, sourceConformance } from "./source-test-harness.ts";
+import { bindSplits, canonical, CollectingOutput, runSubtasks, SplitCounter, sourceConformance } from "./source-test-harness.ts";
 import { TextFileSource } from "./text-file-source.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "flinkts-text-"));
@@ -131,5 +131,70 @@ describe("TextFileSource", () => {
     const [lines] = await runSubtasks(() => new TextFileSource(WORDS), 1);
     expect(lines!.length).toBe(14);
     expect(lines![0]).toBe("To be, or not to be, that is the question:");
+  });
+});
+
+describe("splits assigned on demand (OperatorContext.nextInputSplit)", () => {
+  const MIB = 1 << 20;
+
+  test("fileSplits: every byte in exactly one split, none spanning files, about total / (8 × parallelism) but at least 1 MiB", () => {
+    const files = [
+      { path: "a", size: 10 * MIB + 3 },
+      { path: "b", size: 0 },
+      { path: "c", size: 100 },
+      { path: "d", size: 3 * MIB },
+    ];
+    for (const p of [1, 2, 4]) {
+      const splits = fileSplits(files, p);
+      for (const f of files) {
+        const own = splits.filter((s) => s.path === f.path);
+        let at = 0;
+        for (const s of own) {
+          expect(s.start).toBe(at);
+          expect(s.fileSize).toBe(f.size);
+          at = s.end;
+        }
+        expect(at).toBe(f.size);
+      }
+      const size = Math.max(MIB, (13 * MIB + 103) / (8 * p));
+      for (const s of splits.filter((x) => x.path !== "c")) expect(Math.abs(s.end - s.start - size)).toBeLessThan(size / 2);
+    }
+    expect(fileSplits(files, 1).filter((s) => s.path === "a").length).toBe(6); // 10 MiB in splits of 13/8 MiB
+  });
+
+  const big = () => write("on-demand.txt", randomLines(17, 250_000).join("\n")); // ~9 MiB: 8 splits at p = 2
+
+  test("every line once at p = 1, 2, 3, and the subtasks together claim every split", async () => {
+    const path = big();
+    const expected = naiveLines(path).map((l) => l.text);
+    for (const p of [1, 2, 3]) {
+      const splits = new SplitCounter();
+      const perSubtask = await runSubtasks(() => new TextFileSource(path), p, 500, 1_000_000, { splits });
+      expect(canonical(perSubtask.flat())).toEqual(canonical(expected));
+      const n = fileSplits(listInputFiles(path), p).length;
+      expect(n).toBeGreaterThan(1);
+      expect(splits.claimed).toBe(n + p); // each subtask's last claim finds none left
+    }
+  });
+
+  test("a subtask that reads faster reads more splits", async () => {
+    const path = big();
+    const splits = new SplitCounter();
+    const [fast, slow] = [new TextFileSource(path), new TextFileSource(path)];
+    const [fastOut, slowOut] = [new CollectingOutput<string>(), new CollectingOutput<string>()];
+    for (const [i, s] of [fast, slow].entries()) {
+      bindSplits(s, splits);
+      s.open(i, 2);
+    }
+    let fastMore = true;
+    let slowMore = true;
+    while (fastMore || slowMore) {
+      if (fastMore) fastMore = await fast.emitNext(fastOut, 2000);
+      if (slowMore) slowMore = await slow.emitNext(slowOut, 20);
+    }
+    fast.close();
+    slow.close();
+    expect(canonical([...fastOut.values, ...slowOut.values])).toEqual(canonical(naiveLines(path).map((l) => l.text)));
+    expect(fastOut.values.length).toBeGreaterThan(3 * slowOut.values.length);
   });
 });

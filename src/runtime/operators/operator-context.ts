@@ -31,6 +31,13 @@ export interface OperatorContext {
   /** Sends data to the client that submitted the job (collect and print sinks). */
   sendToClient(channel: string, payload: unknown): void;
   /**
+   * Flink's InputSplitProvider: claims the next index of the vertex's shared split sequence (0, 1,
+   * 2, ... over all of its subtasks), so the subtasks that read faster read more of the input.
+   * The source knows what split i is; an index past its last split means none is left. Absent
+   * (test harnesses): a source divides its input among its subtasks statically.
+   */
+  readonly nextInputSplit?: () => Promise<number>;
+  /**
    * For operators that emit a whole result in one call (a sort's output, a broadcast input's
    * replay): call it every few hundred records and await the promise when there is one. The slot
    * thread is shared, so a long synchronous loop stalls the other tasks on it and the credits for

@@ -30,6 +30,8 @@ export interface ChainServices {
   accumulators: Map<string, Accumulator<unknown, unknown>>;
   executeInMailbox(action: () => void | Promise<void>): void;
   sendToClient(channel: string, payload: unknown): void;
+  /** OperatorContext.nextInputSplit of this task's vertex, when the cluster assigns splits. */
+  nextInputSplit?: () => Promise<number>;
   onWriterAvailable(): void;
   /** OperatorContext.yieldIfDue of this task. */
   yieldIfDue(): Promise<void> | undefined;
@@ -110,6 +112,7 @@ export function buildOperatorChain(dep: TaskDeployment, s: ChainServices): Opera
       getAccumulator: (name) => s.accumulators.get(name),
       executeInMailbox: s.executeInMailbox,
       sendToClient: s.sendToClient,
+      nextInputSplit: s.nextInputSplit,
       yieldIfDue: s.yieldIfDue,
       processingTime: WALL_CLOCK,
       memory: { manager: s.memory, io: s.io, fraction: desc.managedMemoryFraction ?? 0 },

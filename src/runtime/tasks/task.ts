@@ -28,6 +28,8 @@ export interface TaskHost {
   userCode: UserCodeTable;
   reportState(task: Task, state: ExecutionState, error?: SerializedError, accumulators?: Record<string, AccumulatorSnapshot>): void;
   sendToClient(jobId: string, channel: string, payload: unknown): void;
+  /** The next split index of a source vertex, from the JobMaster (OperatorContext.nextInputSplit); absent: sources split statically. */
+  nextInputSplit?(jobId: string, vertexId: number): Promise<number>;
   /** The job's managed memory and spill files in this slot. */
   memory: MemoryManager;
   io: IOManager;
@@ -96,6 +98,7 @@ export class Task {
         accumulators: this.accumulators,
         executeInMailbox: (a) => this.executeInMailbox(a),
         sendToClient: (channel, payload) => this.host.sendToClient(this.deployment.jobId, channel, payload),
+        nextInputSplit: this.host.nextInputSplit && (() => this.host.nextInputSplit!(this.deployment.jobId, this.deployment.vertexId)),
         onWriterAvailable: () => this.signal.notify(),
         yieldIfDue: () => this.yieldIfDue(),
         memory: this.host.memory,
