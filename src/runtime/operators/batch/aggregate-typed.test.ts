@@ -104,6 +104,13 @@ describe("AggregateOperator on tuples of numbers grouped by an integer field (Fi
     expect(fixedAggregateLayout(Types.TUPLE(Types.INT, Types.STRING, Types.INT), 0, [{ agg: "SUM", field: 2 }])).toBeNull();
     expect(fixedAggregateLayout(Types.TUPLE(Types.INT, Types.NULLABLE(Types.INT)), 0, [{ agg: "SUM", field: 1 }])).toBeNull();
     expect(fixedAggregateLayout(TUPLE, 0, [{ agg: "SUM", field: 2 }, { agg: "MIN", field: 2 }])).toBeNull(); // two on one field
+    // rows: float64 words first (every SUM, LONG, DOUBLE), then int32 and float32 ones, padded to 8 bytes
+    const lineitem = fixedAggregateLayout(Types.TUPLE(Types.INT, Types.INT, Types.DOUBLE), 0, [{ agg: "SUM", field: 2 }])!;
+    expect([...lineitem.offsets]).toEqual([2, 3, 0]);
+    expect(lineitem.words).toBe(4); // 16 bytes
+    const widened = fixedAggregateLayout(Types.TUPLE(Types.INT, Types.INT, Types.FLOAT), 0, [{ agg: "SUM", field: 1 }, { agg: "MAX", field: 2 }])!;
+    expect([...widened.offsets]).toEqual([2, 0, 3]); // the INT sum is a float64, the FLOAT max a float32
+    expect(widened.words).toBe(4);
   });
 
   // ample: all groups fit; small: the table hands its groups over to the spilling table mid-input; tiny: at once

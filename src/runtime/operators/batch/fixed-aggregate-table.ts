@@ -25,11 +25,28 @@ const SUM = 1;
 const MIN = 2;
 const MAX = 3;
 
-/** Field types a row word holds exactly, and which of them are integers (keys, checked fields). */
-const NUMERIC = new Set(["INT", "LONG", "FLOAT", "DOUBLE"]);
-const INT32 = new Set(["INT"]);
+/** How a row stores a field: int32 (INT), float32 (FLOAT) or float64 (LONG, DOUBLE, and every SUM). */
+const I32 = 0;
+const F32 = 1;
+const F64 = 2;
+const STORAGE: Record<string, number> = { INT: I32, FLOAT: F32, LONG: F64, DOUBLE: F64 };
 
-/** Where a record's fields go: word i of a row is field i; the key field's word is the key. */
+/** The three views of one row page; a row's fields are at 4-byte word offsets from its start. */
+type RowViews = [Int32Array, Float32Array, Float64Array];
+
+/** Straight-line code for one layout (generated, so every field access has a constant offset). */
+interface RowCodec {
+  /** Writes record `v` as the row at word `o`. */
+  put(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number, v: number[]): void;
+  /** Folds record `v` into the row at word `o`. */
+  fold(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number, v: number[]): void;
+  /** The row at word `o` as a fresh tuple. */
+  read(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number): number[];
+  /** The key of the row at word `o`. */
+  key(i32: Int32Array, f64: Float64Array, o: number): number;
+}
+
+/** Where a record's fields go in a row, and how each folds. */
 export interface FixedLayout {
   readonly width: number;
   readonly keyField: number;
@@ -37,21 +54,30 @@ export interface FixedLayout {
   readonly int32Key: boolean;
   /** Per field: NONE (the last record's value), SUM, MIN or MAX. */
   readonly kinds: Int8Array;
-  /** Per field: 1 when the type is an int32, so a value must be one. */
+  /** Per field: 1 when the type is an INT, so a value must be an int32. */
   readonly int32: Uint8Array;
+  /** Per field: I32, F32 or F64. */
+  readonly storage: Uint8Array;
+  /** Per field: its 4-byte word within the row (float64 fields first, 8-aligned). */
+  readonly offsets: Int32Array;
+  /** 4-byte words per row (even when a float64 field needs the alignment). */
+  readonly words: number;
+  readonly codec: RowCodec;
 }
 
 /**
  * The layout for `aggregations` grouped by tuple field `keyField` of `inputType`, or null when
- * the table cannot hold them: a tuple type whose fields are all non-null numbers, an integer key
- * field that is not aggregated, aggregations on tuple positions.
+ * the table cannot hold them: a tuple type whose fields are all non-null INT, LONG, FLOAT or
+ * DOUBLE, an INT or LONG key field that is not aggregated, aggregations on tuple positions.
+ * SUMs are kept as float64 (INT sums widen to LONG, FLOAT sums to DOUBLE, as the general table's
+ * partial type does).
  */
 export function fixedAggregateLayout(inputType: TypeInformation | undefined, keyField: unknown, aggregations: readonly AggregationSpec[]): FixedLayout | null {
   if (inputType?.kind !== "TUPLE" || inputType.fieldTypes === undefined || typeof keyField !== "number") return null;
   const types = inputType.fieldTypes;
-  if (keyField < 0 || keyField >= types.length || !types.every((t) => NUMERIC.has(t.kind))) return null;
+  if (keyField < 0 || keyField >= types.length || !types.every((t) => t.kind in STORAGE)) return null;
   const keyKind = types[keyField]!.kind;
-  if (keyKind !== "LONG" && !INT32.has(keyKind)) return null;
+  if (keyKind !== "LONG" && keyKind !== "INT") return null;
   const kinds = new Int8Array(types.length);
   for (const a of aggregations) {
     if (typeof a.field !== "number" || a.field < 0 || a.field >= types.length || kinds[a.field] !== NONE) return null;
@@ -59,17 +85,50 @@ export function fixedAggregateLayout(inputType: TypeInformation | undefined, key
   }
   // the key field's word holds the key (a group's records all carry it), so it cannot be aggregated
   if (kinds[keyField] !== NONE) return null;
-  const int32 = Uint8Array.from(types, (t) => (INT32.has(t.kind) ? 1 : 0));
-  return { width: types.length, keyField, int32Key: keyKind !== "LONG", kinds, int32 };
+  const int32 = Uint8Array.from(types, (t) => (t.kind === "INT" ? 1 : 0));
+  const storage = Uint8Array.from(types, (t, f) => (kinds[f] === SUM ? F64 : STORAGE[t.kind]!));
+  const offsets = new Int32Array(types.length);
+  let word = 0;
+  for (let f = 0; f < types.length; f++) if (storage[f] === F64) (offsets[f] = word), (word += 2);
+  for (let f = 0; f < types.length; f++) if (storage[f] !== F64) offsets[f] = word++;
+  const words = storage.includes(F64) ? word + (word & 1) : word;
+  return { width: types.length, keyField, int32Key: keyKind === "INT", kinds, int32, storage, offsets, words, codec: rowCodec(kinds, storage, offsets, keyField) };
+}
+
+function rowCodec(kinds: Int8Array, storage: Uint8Array, offsets: Int32Array, keyField: number): RowCodec {
+  const at = (f: number) => (storage[f] === I32 ? `i32[o + ${offsets[f]}]` : storage[f] === F32 ? `f32[o + ${offsets[f]}]` : `f64[(o + ${offsets[f]}) >>> 1]`);
+  const put: string[] = [];
+  const fold: string[] = [];
+  const read: string[] = [];
+  for (let f = 0; f < kinds.length; f++) {
+    const cell = at(f);
+    put.push(`${cell} = v[${f}];`);
+    read.push(cell);
+    if (kinds[f] === NONE) fold.push(`${cell} = v[${f}];`);
+    else if (kinds[f] === SUM) fold.push(`${cell} += v[${f}];`);
+    else {
+      // NaN orders last (compareValues): MAX takes it, MIN keeps any number over it
+      const take = kinds[f] === MIN ? `x < a || a !== a` : `x > a || (x !== x && a === a)`;
+      fold.push(`{ const x = v[${f}]; const a = ${cell}; if (${take}) ${cell} = x; }`);
+    }
+  }
+  const source = `"use strict"; return {
+    put(i32, f32, f64, o, v) { ${put.join(" ")} },
+    fold(i32, f32, f64, o, v) { ${fold.join(" ")} },
+    read(i32, f32, f64, o) { return [${read.join(", ")}]; },
+    key(i32, f64, o) { return ${storage[keyField] === I32 ? `i32[o + ${offsets[keyField]}]` : `f64[(o + ${offsets[keyField]}) >>> 1]`}; },
+  };`;
+  return new Function(source)() as RowCodec;
 }
 
 /**
- * Rows are `width` float64 words on row pages; the index is open addressing with linear probing
- * over index pages of row addresses (page << wordShift | word offset, plus one; 0 is empty). A
- * record folds in as a SUM adds, MIN/MAX compare (NaN sorting last, as compareValues) and other
- * fields take the record's value (the last record, as the general table). Rows of three fields
- * take 24 bytes and an index slot 4, at most two slots per row: a million groups fit in the
- * processor's last-level cache far better than serialized entries with headers do.
+ * Rows are fixed-width records of int32, float32 and float64 fields on row pages (FixedLayout);
+ * the index is open addressing with linear probing over index pages of row addresses (page <<
+ * wordShift | 4-byte word, plus one; 0 is empty). A record folds in as a SUM adds, MIN/MAX
+ * compare (NaN sorting last, as compareValues) and other fields take the record's value (the
+ * last record, as the general table). A row of (INT key, INT, DOUBLE sum) takes 16 bytes and an
+ * index slot 4, at most two slots per row: a million groups fit in the processor's last-level
+ * cache far better than serialized entries with headers do.
  *
  * When the pool runs dry the table calls `onFull`, which must either `drain` it (a combiner) or
  * `handOver` its groups to a GroupingHashTable (a final instance).
@@ -79,12 +138,14 @@ export function fixedAggregateLayout(inputType: TypeInformation | undefined, key
  * finish -> close (always). Memory: every page from `pool`.
  */
 export class FixedAggregateTable {
-  private readonly width: number;
-  private readonly keyWord: number;
-  /** log2 of the float64 words per page; an address's page is `address >>> wordShift`. */
+  private readonly words: number;
+  private readonly codec: RowCodec;
+  /** log2 of the 4-byte words per page; an address's page is `address >>> wordShift`. */
   private readonly wordShift: number;
   private readonly rowPages: MemorySegment[] = [];
-  private readonly rowViews: Float64Array[] = [];
+  private readonly i32: Int32Array[] = [];
+  private readonly f32: Float32Array[] = [];
+  private readonly f64: Float64Array[] = [];
   /** The word where the next row goes on the last row page. */
   private nextWord = 0;
   private indexPages: MemorySegment[] = [];
@@ -106,9 +167,9 @@ export class FixedAggregateTable {
     private readonly emit: (value: number[]) => void,
     private readonly onFull: () => void,
   ) {
-    this.width = layout.width;
-    this.keyWord = layout.keyField;
-    this.wordShift = Math.log2(pool.pageSize / 8);
+    this.words = layout.words;
+    this.codec = layout.codec;
+    this.wordShift = Math.log2(pool.pageSize / 4);
     this.slotShift = Math.log2(pool.pageSize / 4);
     this.nextWord = 1 << this.wordShift;
   }
@@ -154,8 +215,7 @@ export class FixedAggregateTable {
       const wordShift = this.wordShift;
       const wordMask = (1 << wordShift) - 1;
       const index = this.indexViews;
-      const rows = this.rowViews;
-      const keyWord = this.keyWord;
+      const i32 = this.i32;
       let t = 0;
       for (let i = 0; i < n; i++) {
         const s = hashes[i]! & mask;
@@ -164,7 +224,7 @@ export class FixedAggregateTable {
       for (let i = 0; i < n; i++) {
         const s = hashes[i]! & mask;
         const a = index[s >>> shift]![s & within]!;
-        if (a !== 0) t ^= rows[(a - 1) >>> wordShift]![((a - 1) & wordMask) + keyWord]!;
+        if (a !== 0) t ^= i32[(a - 1) >>> wordShift]![(a - 1) & wordMask]!;
       }
       this.touched ^= t;
     }
@@ -184,7 +244,8 @@ export class FixedAggregateTable {
 
   private fold(value: number[], hash: number): void {
     if (this.slots === 0 && !this.growIndex()) return this.reject(value, hash);
-    const key = value[this.keyWord]!;
+    const key = value[this.layout.keyField]!;
+    const codec = this.codec;
     const mask = this.slots - 1;
     const shift = this.slotShift;
     const within = (1 << shift) - 1;
@@ -195,29 +256,32 @@ export class FixedAggregateTable {
     for (;;) {
       const a = index[s >>> shift]![s & within]!;
       if (a === 0) break;
-      const view = this.rowViews[(a - 1) >>> wordShift]!;
+      const page = (a - 1) >>> wordShift;
       const o = (a - 1) & wordMask;
-      if (view[o + this.keyWord] === key) {
-        foldInto(view, o, value, this.layout.kinds);
+      const i32 = this.i32[page]!;
+      const f64 = this.f64[page]!;
+      if (codec.key(i32, f64, o) === key) {
+        codec.fold(i32, this.f32[page]!, f64, o, value);
         return;
       }
       s = (s + 1) & mask;
     }
     // a new group: room on a row page, and an index below its load
-    if (this.nextWord + this.width > 1 << wordShift) {
+    if (this.nextWord + this.words > 1 << wordShift) {
       if (this.pool.available() === 0) return this.reject(value, hash);
       const seg = this.pool.take();
       this.rowPages.push(seg);
-      this.rowViews.push(new Float64Array(seg.arrayBuffer, 0, 1 << wordShift));
+      this.i32.push(new Int32Array(seg.arrayBuffer, 0, seg.size >>> 2));
+      this.f32.push(new Float32Array(seg.arrayBuffer, 0, seg.size >>> 2));
+      this.f64.push(new Float64Array(seg.arrayBuffer, 0, seg.size >>> 3));
       this.nextWord = 0;
     }
     const rows = this.rows + 1;
     if (rows > this.slots * GROW_LOAD && !this.growIndex() && rows > this.slots * MAX_LOAD) return this.reject(value, hash);
-    const page = this.rowViews.length - 1;
+    const page = this.rowPages.length - 1;
     const o = this.nextWord;
-    const view = this.rowViews[page]!;
-    for (let i = 0; i < value.length; i++) view[o + i] = value[i]!;
-    this.nextWord = o + this.width;
+    codec.put(this.i32[page]!, this.f32[page]!, this.f64[page]!, o, value);
+    this.nextWord = o + this.words;
     this.rows = rows;
     this.insert(hash, ((page << wordShift) | o) + 1);
   }
@@ -266,21 +330,21 @@ export class FixedAggregateTable {
     this.pool.giveAll(old);
     this.slots = slots;
     const int32Key = this.layout.int32Key;
-    const keyWord = this.keyWord;
-    this.forEachRow((view, o, address) => {
-      const key = view[o + keyWord]!;
+    const codec = this.codec;
+    this.forEachRow((p, o, address) => {
+      const key = codec.key(this.i32[p]!, this.f64[p]!, o);
       this.insert(int32Key ? mixInt32(key) : hashLong(key), address + 1);
     });
     return true;
   }
 
-  /** Calls `f` with each row's page view, word offset and address, page by page. */
-  private forEachRow(f: (view: Float64Array, o: number, address: number) => void, afterPage?: (page: number) => void): void {
-    const last = this.rowViews.length - 1;
+  /** Calls `f` with each row's page, word offset and address, page by page. */
+  private forEachRow(f: (page: number, o: number, address: number) => void, afterPage?: (page: number) => void): void {
+    const last = this.rowPages.length - 1;
+    const perPage = Math.floor((1 << this.wordShift) / this.words) * this.words;
     for (let p = 0; p <= last; p++) {
-      const view = this.rowViews[p]!;
-      const end = p === last ? this.nextWord : Math.floor(view.length / this.width) * this.width;
-      for (let o = 0; o < end; o += this.width) f(view, o, (p << this.wordShift) | o);
+      const end = p === last ? this.nextWord : perPage;
+      for (let o = 0; o < end; o += this.words) f(p, o, (p << this.wordShift) | o);
       afterPage?.(p);
     }
   }
@@ -318,26 +382,27 @@ export class FixedAggregateTable {
 
   /** Emits every row as a tuple and forgets them; `release` gives each row page back once read. */
   private emitRows(to: (value: number[]) => void, release: boolean): void {
-    const width = this.width;
+    const codec = this.codec;
     this.forEachRow(
-      (view, o) => {
-        const out = new Array<number>(width);
-        for (let f = 0; f < width; f++) out[f] = view[o + f]!;
-        to(out);
-      },
+      (p, o) => to(codec.read(this.i32[p]!, this.f32[p]!, this.f64[p]!, o)),
       release ? (p) => this.pool.give(this.rowPages[p]!) : undefined,
     );
-    if (release) {
-      this.rowPages.length = 0;
-      this.rowViews.length = 0;
-    }
+    if (release) this.forgetRowPages(0);
     this.rows = 0;
     // a drained table refills its pages from the first
-    if (this.rowViews.length > 0) {
-      this.pool.giveAll(this.rowPages.splice(1));
-      this.rowViews.length = 1;
+    if (this.rowPages.length > 0) {
+      this.pool.giveAll(this.rowPages.slice(1));
+      this.forgetRowPages(1);
     }
-    this.nextWord = this.rowViews.length > 0 ? 0 : 1 << this.wordShift;
+    this.nextWord = this.rowPages.length > 0 ? 0 : 1 << this.wordShift;
+  }
+
+  /** Drops the row pages from index `keep` on (their memory already given back). */
+  private forgetRowPages(keep: number): void {
+    this.rowPages.length = keep;
+    this.i32.length = keep;
+    this.f32.length = keep;
+    this.f64.length = keep;
   }
 
   /** Gives every page back to the pool. */
@@ -345,7 +410,7 @@ export class FixedAggregateTable {
     this.pool.giveAll(this.indexPages);
     this.indexViews = [];
     this.pool.giveAll(this.rowPages);
-    this.rowViews.length = 0;
+    this.forgetRowPages(0);
     this.slots = 0;
     this.rows = 0;
     this.nextWord = 1 << this.wordShift;
@@ -353,22 +418,6 @@ export class FixedAggregateTable {
     this.batchSize = 0;
   }
 }
-
-/** Folds record `value` into the row words at `o` (field i at o + i). */
-function foldInto(view: Float64Array, o: number, value: number[], kinds: Int8Array): void {
-  for (let i = 0; i < kinds.length; i++) {
-    const v = value[i]!;
-    const k = kinds[i]!;
-    if (k === NONE) view[o + i] = v;
-    else if (k === SUM) view[o + i] += v;
-    else {
-      const acc = view[o + i]!;
-      // NaN orders last: MAX takes it, MIN keeps any number over it
-      if (k === MIN ? v < acc || acc !== acc : v > acc || (v !== v && acc === acc)) view[o + i] = v;
-    }
-  }
-}
-
 
 /** A safe-integer key's two 32-bit halves, mixed. */
 function hashLong(key: number): number {
