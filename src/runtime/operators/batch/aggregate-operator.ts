@@ -171,12 +171,14 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
     else this.table!.drain();
   }
 
-  override endInput(): void {
+  override endInput(): void | Promise<void> {
     if (this.table === undefined) {
       if (this.all !== undefined) this.output.collect(this.all, NO_TIMESTAMP);
       this.all = undefined;
       return;
     }
+    const pause = this.context.yieldIfDue;
+    if (this.fixed !== undefined && pause !== undefined) return this.fixed.finishPausing(pause);
     if (this.fixed !== undefined) this.fixed.finish();
     else if (this.role === "combine") this.table.drain();
     else this.table.finish();

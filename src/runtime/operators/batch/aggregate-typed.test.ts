@@ -33,7 +33,7 @@ async function run(
   aggs: AggregationSpec[],
   type: TypeInformation | undefined,
   memory: "ample" | "tiny" | "small",
-  options: { keyField?: number; combine?: boolean } = {},
+  options: { keyField?: number; combine?: boolean; pauses?: { count: number } } = {},
 ): Promise<unknown[]> {
   const sizes = { ample: { bytes: 4 << 20, pageSize: 32 * 1024 }, tiny: { bytes: 8 * 1024, pageSize: 1024 }, small: { bytes: 24 * 1024, pageSize: 1024 } };
   const mem = testMemory(sizes[memory]);
@@ -41,7 +41,8 @@ async function run(
   const out: Output<unknown> = { collect: (v, ts) => (expect(ts).toBe(NO_TIMESTAMP), values.push(v)), collectSide() {}, emitWatermark() {} };
   const key = (r: any) => (Array.isArray(r) ? r[0] : r.k);
   const op = new AggregateOperator<any>(key, aggs, options.combine === true, { inputType: type, keyField: options.keyField });
-  op.setup(mem.context, out);
+  const pauses = options.pauses;
+  op.setup(pauses ? { ...mem.context, yieldIfDue: () => (pauses.count++, Promise.resolve()) } : mem.context, out);
   await op.open();
   for (const r of input) op.processElement(r);
   await op.endInput();
@@ -131,6 +132,14 @@ describe("AggregateOperator on tuples of numbers grouped by an integer field (Fi
       expect(cents(final)).toEqual(cents(reference(input, aggs, false)));
     });
   }
+
+  test("with a slot to share (yieldIfDue), the result is emitted page by page, pausing between pages", async () => {
+    const input = data(20_000, 6000);
+    const pauses = { count: 0 };
+    const result = await run(input, aggs, TUPLE, "ample", { keyField: 0, pauses });
+    expect(canonical(result)).toEqual(canonical(reference(input, aggs, false)));
+    expect(pauses.count).toBeGreaterThan(1); // 6000 groups of 32 bytes: several 32 KiB pages
+  });
 
   test("LONG keys beyond 32 bits and NaN in MIN/MAX fields order as compareValues", async () => {
     const type = Types.TUPLE(Types.LONG, Types.DOUBLE, Types.DOUBLE);

@@ -95,7 +95,20 @@ export function fixedAggregateLayout(inputType: TypeInformation | undefined, key
   return { width: types.length, keyField, int32Key: keyKind === "INT", kinds, int32, storage, offsets, words, codec: rowCodec(kinds, storage, offsets, keyField) };
 }
 
+/**
+ * One codec per distinct layout in a thread: a combiner and its final instance share theirs, so
+ * the table's call sites see one function each and inline it.
+ */
+const codecs = new Map<string, RowCodec>();
+
 function rowCodec(kinds: Int8Array, storage: Uint8Array, offsets: Int32Array, keyField: number): RowCodec {
+  const id = `${kinds.join()}|${storage.join()}|${offsets.join()}|${keyField}`;
+  let codec = codecs.get(id);
+  if (codec === undefined) codecs.set(id, (codec = generateRowCodec(kinds, storage, offsets, keyField)));
+  return codec;
+}
+
+function generateRowCodec(kinds: Int8Array, storage: Uint8Array, offsets: Int32Array, keyField: number): RowCodec {
   const at = (f: number) => (storage[f] === I32 ? `i32[o + ${offsets[f]}]` : storage[f] === F32 ? `f32[o + ${offsets[f]}]` : `f64[(o + ${offsets[f]}) >>> 1]`);
   const put: string[] = [];
   const fold: string[] = [];
@@ -360,6 +373,26 @@ export class FixedAggregateTable {
   finish(): void {
     this.flush();
     this.emitRows(this.emit, false);
+  }
+
+  /**
+   * At the end of the input (either role): emits every group as finish does, calling `pause`
+   * after each row page and awaiting what it returns (OperatorContext.yieldIfDue), so that the
+   * consumers of a large result keep up instead of its buffers spilling.
+   */
+  async finishPausing(pause: () => Promise<void> | undefined): Promise<void> {
+    this.flush();
+    const codec = this.codec;
+    const perPage = Math.floor((1 << this.wordShift) / this.words) * this.words;
+    const last = this.rowPages.length - 1;
+    for (let p = 0; p <= last; p++) {
+      const end = p === last ? this.nextWord : perPage;
+      const [i32, f32, f64] = [this.i32[p]!, this.f32[p]!, this.f64[p]!];
+      for (let o = 0; o < end; o += this.words) this.emit(codec.read(i32, f32, f64, o));
+      const wait = pause();
+      if (wait !== undefined) await wait;
+    }
+    this.rows = 0;
   }
 
   /**
