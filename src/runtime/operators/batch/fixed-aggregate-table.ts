@@ -19,6 +19,13 @@ const BATCH = 256;
 /** The index grows past this share of used slots; without pages to grow, the table is full past MAX_LOAD. */
 const GROW_LOAD = 0.5;
 const MAX_LOAD = 0.75;
+/**
+ * An index slot holds a row's address plus one in its low ADDRESS_BITS bits and the top
+ * 32 - ADDRESS_BITS bits of the key's hash above them: a probe passes over rows of other keys
+ * without loading them (only the row a batch loaded first is in cache).
+ */
+const ADDRESS_BITS = 27;
+const ADDRESS_MASK = (1 << ADDRESS_BITS) - 1;
 
 const NONE = 0;
 const SUM = 1;
@@ -137,7 +144,7 @@ function generateRowCodec(kinds: Int8Array, storage: Uint8Array, offsets: Int32A
 /**
  * Rows are fixed-width records of int32, float32 and float64 fields on row pages (FixedLayout);
  * the index is open addressing with linear probing over index pages of row addresses (page <<
- * wordShift | 4-byte word, plus one; 0 is empty). A record folds in as a SUM adds, MIN/MAX
+ * wordShift | 4-byte word, plus one; 0 is empty) tagged with the key's hash (ADDRESS_BITS). A record folds in as a SUM adds, MIN/MAX
  * compare (NaN sorting last, as compareValues) and other fields take the record's value (the
  * last record, as the general table). A row of (INT key, INT, DOUBLE sum) takes 16 bytes and an
  * index slot 4, at most two slots per row: a million groups fit in the processor's last-level
@@ -235,9 +242,19 @@ export class FixedAggregateTable {
         t ^= index[s >>> shift]![s & within]!;
       }
       for (let i = 0; i < n; i++) {
-        const s = hashes[i]! & mask;
-        const a = index[s >>> shift]![s & within]!;
-        if (a !== 0) t ^= i32[(a - 1) >>> wordShift]![(a - 1) & wordMask]!;
+        const hash = hashes[i]!;
+        const tag = hash >>> ADDRESS_BITS;
+        let s = hash & mask;
+        let e = index[s >>> shift]![s & within]!;
+        // the first slot of the key's tag, within the line the first pass loaded
+        while (e !== 0 && e >>> ADDRESS_BITS !== tag) {
+          s = (s + 1) & mask;
+          e = index[s >>> shift]![s & within]!;
+        }
+        if (e !== 0) {
+          const a = (e & ADDRESS_MASK) - 1;
+          t ^= i32[a >>> wordShift]![a & wordMask]!;
+        }
       }
       this.touched ^= t;
     }
@@ -265,23 +282,27 @@ export class FixedAggregateTable {
     const wordShift = this.wordShift;
     const wordMask = (1 << wordShift) - 1;
     const index = this.indexViews;
+    const tag = hash >>> ADDRESS_BITS;
     let s = hash & mask;
     for (;;) {
-      const a = index[s >>> shift]![s & within]!;
-      if (a === 0) break;
-      const page = (a - 1) >>> wordShift;
-      const o = (a - 1) & wordMask;
-      const i32 = this.i32[page]!;
-      const f64 = this.f64[page]!;
-      if (codec.key(i32, f64, o) === key) {
-        codec.fold(i32, this.f32[page]!, f64, o, value);
-        return;
+      const e = index[s >>> shift]![s & within]!;
+      if (e === 0) break;
+      if (e >>> ADDRESS_BITS === tag) {
+        const a = (e & ADDRESS_MASK) - 1;
+        const page = a >>> wordShift;
+        const o = a & wordMask;
+        const i32 = this.i32[page]!;
+        const f64 = this.f64[page]!;
+        if (codec.key(i32, f64, o) === key) {
+          codec.fold(i32, this.f32[page]!, f64, o, value);
+          return;
+        }
       }
       s = (s + 1) & mask;
     }
-    // a new group: room on a row page, and an index below its load
+    // a new group: room on a row page (addresses fit their ADDRESS_BITS), and an index below its load
     if (this.nextWord + this.words > 1 << wordShift) {
-      if (this.pool.available() === 0) return this.reject(value, hash);
+      if (this.pool.available() === 0 || (this.rowPages.length + 1) << wordShift > ADDRESS_MASK) return this.reject(value, hash);
       const seg = this.pool.take();
       this.rowPages.push(seg);
       this.i32.push(new Int32Array(seg.arrayBuffer, 0, seg.size >>> 2));
@@ -319,7 +340,7 @@ export class FixedAggregateTable {
     for (;;) {
       const page = this.indexViews[s >>> shift]!;
       if (page[s & within] === 0) {
-        page[s & within] = address;
+        page[s & within] = ((hash >>> ADDRESS_BITS) << ADDRESS_BITS) | address;
         return;
       }
       s = (s + 1) & mask;
