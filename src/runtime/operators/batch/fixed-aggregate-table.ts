@@ -10,7 +10,7 @@
  */
 import type { TypeInformation } from "../../../types/type-information.ts";
 import type { MemorySegment } from "../../../memory/memory-segment.ts";
-import { mixInt32 } from "../join/join-key.ts";
+import { ADDRESS_BITS, ADDRESS_MASK, mixInt32 } from "../join/join-key.ts";
 import type { PagePool } from "../join/page-pool.ts";
 import type { AggregationSpec } from "./aggregation.ts";
 
@@ -19,13 +19,6 @@ const BATCH = 256;
 /** The index grows past this share of used slots; without pages to grow, the table is full past MAX_LOAD. */
 const GROW_LOAD = 0.5;
 const MAX_LOAD = 0.75;
-/**
- * An index slot holds a row's address plus one in its low ADDRESS_BITS bits and the top
- * 32 - ADDRESS_BITS bits of the key's hash above them: a probe passes over rows of other keys
- * without loading them (only the row a batch loaded first is in cache).
- */
-const ADDRESS_BITS = 27;
-const ADDRESS_MASK = (1 << ADDRESS_BITS) - 1;
 
 const NONE = 0;
 const SUM = 1;

@@ -11,7 +11,7 @@
  */
 import type { MemorySegment } from "../../../memory/memory-segment.ts";
 import type { TypeInformation } from "../../../types/type-information.ts";
-import { mixInt32 } from "./join-key.ts";
+import { ADDRESS_BITS, ADDRESS_MASK, mixInt32 } from "./join-key.ts";
 import type { PagePool } from "./page-pool.ts";
 
 /** Probe records looked up together: enough for their cache misses to overlap (as KeyBatch). */
@@ -117,6 +117,7 @@ export class FixedJoinTable {
     if (this.nextWord + words > 1 << this.wordShift) {
       // a new row page, and room left for the index of every row the pages can hold
       if (this.pool.available() < 1 + this.indexPagesFor((this.rowPages.length + 1) * this.rowsPerPage)) return false;
+      if ((this.rowPages.length + 1) << this.wordShift > ADDRESS_MASK) return false;
       const seg = this.pool.take();
       this.rowPages.push(seg);
       this.i32.push(new Int32Array(seg.arrayBuffer, 0, seg.size >>> 2));
@@ -175,17 +176,21 @@ export class FixedJoinTable {
         const key = i32[o + keyOffset]!;
         const address = ((p << wordShift) | o) + 1;
         let s = this.direct ? key - this.minKey : mixInt32(key) & mask;
+        // a hashed index tags its slots with the hash's top bits (ADDRESS_BITS); a direct one needs no tag
+        const tag = this.direct ? 0 : (mixInt32(key) >>> ADDRESS_BITS) << ADDRESS_BITS;
         if (!this.direct) {
           // the slot of this key, or the first free one
           for (;;) {
-            const a = this.index[s >>> shift]![s & within]!;
-            if (a === 0 || this.i32[(a - 1) >>> wordShift]![((a - 1) & wordMask) + keyOffset] === key) break;
+            const e = this.index[s >>> shift]![s & within]!;
+            if (e === 0) break;
+            const a = (e & ADDRESS_MASK) - 1;
+            if (e - (e & ADDRESS_MASK) === tag >>> 0 && this.i32[a >>> wordShift]![(a & wordMask) + keyOffset] === key) break;
             s = (s + 1) & mask;
           }
         }
         const slotPage = this.index[s >>> shift]!;
-        i32[o + next] = slotPage[s & within]!;
-        slotPage[s & within] = address;
+        i32[o + next] = slotPage[s & within]! & ADDRESS_MASK;
+        slotPage[s & within] = tag | address;
       }
     }
     return true;
@@ -233,24 +238,41 @@ export class FixedJoinTable {
       const s = slots[i]!;
       t ^= index[s >>> shift]![s & within]!;
     }
+    const direct = this.direct;
     for (let i = 0; i < n; i++) {
-      const s = slots[i]!;
-      const a = index[s >>> shift]![s & within]!;
-      if (a !== 0) t ^= rows[(a - 1) >>> wordShift]![((a - 1) & wordMask) + keyOffset]!;
+      let s = slots[i]!;
+      let e = index[s >>> shift]![s & within]!;
+      if (!direct) {
+        // the first slot of the key's tag, within the line the first pass loaded
+        const tag = mixInt32(keys[i]!) >>> ADDRESS_BITS;
+        while (e !== 0 && e >>> ADDRESS_BITS !== tag) {
+          s = (s + 1) & mask;
+          e = index[s >>> shift]![s & within]!;
+        }
+      }
+      if (e !== 0) {
+        const a = (e & ADDRESS_MASK) - 1;
+        t ^= rows[a >>> wordShift]![(a & wordMask) + keyOffset]!;
+      }
     }
     this.touched ^= t;
-    const direct = this.direct;
     for (let i = 0; i < n; i++) {
       const value = values[i];
       values[i] = undefined;
       const key = keys[i]!;
       let s = slots[i]!;
-      let a = index[s >>> shift]![s & within]!;
-      // a hashed index: the slot whose rows have this key, if any
-      while (!direct && a !== 0 && rows[(a - 1) >>> wordShift]![((a - 1) & wordMask) + keyOffset] !== key) {
-        s = (s + 1) & mask;
-        a = index[s >>> shift]![s & within]!;
+      let e = index[s >>> shift]![s & within]!;
+      if (!direct) {
+        // the slot whose rows have this key, if any: its tag first, then its key
+        const tag = mixInt32(key) >>> ADDRESS_BITS;
+        while (e !== 0) {
+          const r = (e & ADDRESS_MASK) - 1;
+          if (e >>> ADDRESS_BITS === tag && rows[r >>> wordShift]![(r & wordMask) + keyOffset] === key) break;
+          s = (s + 1) & mask;
+          e = index[s >>> shift]![s & within]!;
+        }
       }
+      let a = e & ADDRESS_MASK;
       if (a === 0) {
         if (this.unmatched !== null) this.unmatched(value);
         continue;

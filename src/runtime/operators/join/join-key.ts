@@ -116,6 +116,16 @@ export function mixInt32(key: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/**
+ * The fixed-width tables' index slots hold a row's address plus one in their low ADDRESS_BITS
+ * bits and the top 32 - ADDRESS_BITS bits of the key's hash above them: a probe passes over the
+ * rows of other keys without loading them (only the row a batch loaded first is in cache).
+ * Addresses are page << wordShift | word, so row pages of a table are limited to
+ * 2^ADDRESS_BITS words (512 MiB).
+ */
+export const ADDRESS_BITS = 27;
+export const ADDRESS_MASK = (1 << ADDRESS_BITS) - 1;
+
 /** The hash (unsigned) of encoded key bytes `buf[start, end)` at a recursion level. */
 export function hashKeyBytes(buf: Uint8Array, start: number, end: number, seed: number): number {
   return murmur3Bytes(buf, seed, start, end) >>> 0;
