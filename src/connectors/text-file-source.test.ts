@@ -137,7 +137,7 @@ describe("TextFileSource", () => {
 describe("splits assigned on demand (OperatorContext.nextInputSplit)", () => {
   const MIB = 1 << 20;
 
-  test("fileSplits: every byte in exactly one split, none spanning files, about total / (8 × parallelism) but at least 1 MiB", () => {
+  test("fileSplits: every byte in exactly one split, none spanning files, about total / (24 × parallelism) but at least 1 MiB", () => {
     const files = [
       { path: "a", size: 10 * MIB + 3 },
       { path: "b", size: 0 },
@@ -156,13 +156,14 @@ describe("splits assigned on demand (OperatorContext.nextInputSplit)", () => {
         }
         expect(at).toBe(f.size);
       }
-      const size = Math.max(MIB, (13 * MIB + 103) / (8 * p));
+      const size = Math.max(MIB, (13 * MIB + 103) / (24 * p));
       for (const s of splits.filter((x) => x.path !== "c")) expect(Math.abs(s.end - s.start - size)).toBeLessThan(size / 2);
     }
-    expect(fileSplits(files, 1).filter((s) => s.path === "a").length).toBe(6); // 10 MiB in splits of 13/8 MiB
+    expect(fileSplits(files, 1).filter((s) => s.path === "a").length).toBe(10); // 10 MiB in splits of 1 MiB (13/24 MiB is below the minimum)
+    expect(fileSplits([{ path: "big", size: 240 * MIB }], 2).length).toBe(48);
   });
 
-  const big = () => write("on-demand.txt", randomLines(17, 250_000).join("\n")); // ~9 MiB: 8 splits at p = 2
+  const big = () => write("on-demand.txt", randomLines(17, 250_000).join("\n")); // ~9 MiB: 9 splits of 1 MiB
 
   test("every line once at p = 1, 2, 3, and the subtasks together claim every split", async () => {
     const path = big();
