@@ -59,6 +59,8 @@ export class CsvByteParser {
   private readonly width: number;
   /** After parse: the offset just past the line's "\n". */
   next = 0;
+  /** A tuple's values while its line is parsed. */
+  private readonly scratch: unknown[] = [];
 
   static supports(fieldDelimiter: string, quote: string | null, commentPrefix: string | null): boolean {
     const d = fieldDelimiter.charCodeAt(0);
@@ -110,7 +112,9 @@ export class CsvByteParser {
     const space = delim === SPACE ? -1 : SPACE;
     const tab = delim === TAB ? -1 : TAB;
     const names = this.rowFieldNames;
-    const record: unknown[] | Record<string, unknown> = names === undefined ? new Array(this.width) : {};
+    // tuples: values gather in a scratch array and become a literal at the end, which gets its
+    // final element kind at once (filling `new Array(n)` converted its storage once per double)
+    const record: unknown[] | Record<string, unknown> = names === undefined ? this.scratch : {};
     let i = start;
     for (let c = 0; c < n; c++) {
       const fieldStart = i;
@@ -208,7 +212,7 @@ export class CsvByteParser {
       }
     }
     this.next = i + 1;
-    return record;
+    return names === undefined ? tupleOf(record as unknown[], this.width) : record;
   }
 
   /** From a delimiter after the last required column to the line's "\n"; -1 when a quote there needs the text path. */
@@ -220,5 +224,25 @@ export class CsvByteParser {
       b = buf[++i]!;
     }
     return i;
+  }
+}
+
+/** A fresh tuple of `values[0, width)`. */
+function tupleOf(values: unknown[], width: number): unknown[] {
+  switch (width) {
+    case 1:
+      return [values[0]];
+    case 2:
+      return [values[0], values[1]];
+    case 3:
+      return [values[0], values[1], values[2]];
+    case 4:
+      return [values[0], values[1], values[2], values[3]];
+    case 5:
+      return [values[0], values[1], values[2], values[3], values[4]];
+    case 6:
+      return [values[0], values[1], values[2], values[3], values[4], values[5]];
+    default:
+      return values.slice(0, width);
   }
 }
