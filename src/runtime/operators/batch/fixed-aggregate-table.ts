@@ -13,38 +13,13 @@ import type { MemorySegment } from "../../../memory/memory-segment.ts";
 import { ADDRESS_BITS, ADDRESS_MASK, mixInt32 } from "../join/join-key.ts";
 import type { PagePool } from "../join/page-pool.ts";
 import type { AggregationSpec } from "./aggregation.ts";
+import { F64, FIELD_STORAGE, MAX, MIN, NONE, type RowCodec, rowCodec, rowShape, SUM } from "../join/fixed-rows.ts";
 
 /** Records folded in together: enough for their cache misses to overlap (as KeyBatch). */
 const BATCH = 256;
 /** The index grows past this share of used slots; without pages to grow, the table is full past MAX_LOAD. */
 const GROW_LOAD = 0.5;
 const MAX_LOAD = 0.75;
-
-const NONE = 0;
-const SUM = 1;
-const MIN = 2;
-const MAX = 3;
-
-/** How a row stores a field: int32 (INT), float32 (FLOAT) or float64 (LONG, DOUBLE, and every SUM). */
-const I32 = 0;
-const F32 = 1;
-const F64 = 2;
-const STORAGE: Record<string, number> = { INT: I32, FLOAT: F32, LONG: F64, DOUBLE: F64 };
-
-/** The three views of one row page; a row's fields are at 4-byte word offsets from its start. */
-type RowViews = [Int32Array, Float32Array, Float64Array];
-
-/** Straight-line code for one layout (generated, so every field access has a constant offset). */
-interface RowCodec {
-  /** Writes record `v` as the row at word `o`. */
-  put(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number, v: number[]): void;
-  /** Folds record `v` into the row at word `o`. */
-  fold(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number, v: number[]): void;
-  /** The row at word `o` as a fresh tuple. */
-  read(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number): number[];
-  /** The key of the row at word `o`. */
-  key(i32: Int32Array, f64: Float64Array, o: number): number;
-}
 
 /** Where a record's fields go in a row, and how each folds. */
 export interface FixedLayout {
@@ -56,11 +31,11 @@ export interface FixedLayout {
   readonly kinds: Int8Array;
   /** Per field: 1 when the type is an INT, so a value must be an int32. */
   readonly int32: Uint8Array;
-  /** Per field: I32, F32 or F64. */
+  /** Per field: I32, F32 or F64 (fixed-rows.ts). */
   readonly storage: Uint8Array;
-  /** Per field: its 4-byte word within the row (float64 fields first, 8-aligned). */
+  /** Per field: its 4-byte word within the row. */
   readonly offsets: Int32Array;
-  /** 4-byte words per row (even when a float64 field needs the alignment). */
+  /** 4-byte words per row. */
   readonly words: number;
   readonly codec: RowCodec;
 }
@@ -75,7 +50,7 @@ export interface FixedLayout {
 export function fixedAggregateLayout(inputType: TypeInformation | undefined, keyField: unknown, aggregations: readonly AggregationSpec[]): FixedLayout | null {
   if (inputType?.kind !== "TUPLE" || inputType.fieldTypes === undefined || typeof keyField !== "number") return null;
   const types = inputType.fieldTypes;
-  if (keyField < 0 || keyField >= types.length || !types.every((t) => t.kind in STORAGE)) return null;
+  if (keyField < 0 || keyField >= types.length || !types.every((t) => t.kind in FIELD_STORAGE)) return null;
   const keyKind = types[keyField]!.kind;
   if (keyKind !== "LONG" && keyKind !== "INT") return null;
   const kinds = new Int8Array(types.length);
@@ -86,52 +61,9 @@ export function fixedAggregateLayout(inputType: TypeInformation | undefined, key
   // the key field's word holds the key (a group's records all carry it), so it cannot be aggregated
   if (kinds[keyField] !== NONE) return null;
   const int32 = Uint8Array.from(types, (t) => (t.kind === "INT" ? 1 : 0));
-  const storage = Uint8Array.from(types, (t, f) => (kinds[f] === SUM ? F64 : STORAGE[t.kind]!));
-  const offsets = new Int32Array(types.length);
-  let word = 0;
-  for (let f = 0; f < types.length; f++) if (storage[f] === F64) (offsets[f] = word), (word += 2);
-  for (let f = 0; f < types.length; f++) if (storage[f] !== F64) offsets[f] = word++;
-  const words = storage.includes(F64) ? word + (word & 1) : word;
-  return { width: types.length, keyField, int32Key: keyKind === "INT", kinds, int32, storage, offsets, words, codec: rowCodec(kinds, storage, offsets, keyField) };
-}
-
-/**
- * One codec per distinct layout in a thread: a combiner and its final instance share theirs, so
- * the table's call sites see one function each and inline it.
- */
-const codecs = new Map<string, RowCodec>();
-
-function rowCodec(kinds: Int8Array, storage: Uint8Array, offsets: Int32Array, keyField: number): RowCodec {
-  const id = `${kinds.join()}|${storage.join()}|${offsets.join()}|${keyField}`;
-  let codec = codecs.get(id);
-  if (codec === undefined) codecs.set(id, (codec = generateRowCodec(kinds, storage, offsets, keyField)));
-  return codec;
-}
-
-function generateRowCodec(kinds: Int8Array, storage: Uint8Array, offsets: Int32Array, keyField: number): RowCodec {
-  const at = (f: number) => (storage[f] === I32 ? `i32[o + ${offsets[f]}]` : storage[f] === F32 ? `f32[o + ${offsets[f]}]` : `f64[(o + ${offsets[f]}) >>> 1]`);
-  const put: string[] = [];
-  const fold: string[] = [];
-  const read: string[] = [];
-  for (let f = 0; f < kinds.length; f++) {
-    const cell = at(f);
-    put.push(`${cell} = v[${f}];`);
-    read.push(cell);
-    if (kinds[f] === NONE) fold.push(`${cell} = v[${f}];`);
-    else if (kinds[f] === SUM) fold.push(`${cell} += v[${f}];`);
-    else {
-      // NaN orders last (compareValues): MAX takes it, MIN keeps any number over it
-      const take = kinds[f] === MIN ? `x < a || a !== a` : `x > a || (x !== x && a === a)`;
-      fold.push(`{ const x = v[${f}]; const a = ${cell}; if (${take}) ${cell} = x; }`);
-    }
-  }
-  const source = `"use strict"; return {
-    put(i32, f32, f64, o, v) { ${put.join(" ")} },
-    fold(i32, f32, f64, o, v) { ${fold.join(" ")} },
-    read(i32, f32, f64, o) { return [${read.join(", ")}]; },
-    key(i32, f64, o) { return ${storage[keyField] === I32 ? `i32[o + ${offsets[keyField]}]` : `f64[(o + ${offsets[keyField]}) >>> 1]`}; },
-  };`;
-  return new Function(source)() as RowCodec;
+  const storage = Uint8Array.from(types, (t, f) => (kinds[f] === SUM ? F64 : FIELD_STORAGE[t.kind]!));
+  const { offsets, words } = rowShape(storage);
+  return { width: types.length, keyField, int32Key: keyKind === "INT", kinds, int32, storage, offsets, words, codec: rowCodec(storage, offsets, kinds, keyField) };
 }
 
 /**

@@ -13,17 +13,12 @@ import type { MemorySegment } from "../../../memory/memory-segment.ts";
 import type { TypeInformation } from "../../../types/type-information.ts";
 import { ADDRESS_BITS, ADDRESS_MASK, mixInt32 } from "./join-key.ts";
 import type { PagePool } from "./page-pool.ts";
+import { FIELD_STORAGE, I32, type RowCodec, rowCodec, rowShape } from "./fixed-rows.ts";
 
 /** Probe records looked up together: enough for their cache misses to overlap (as KeyBatch). */
 const BATCH = 128;
 
-/** How a field is stored: int32 (INT), float32 (FLOAT) or float64 (LONG, DOUBLE). */
-const I32 = 0;
-const F32 = 1;
-const F64 = 2;
-const STORAGE: Record<string, number> = { INT: I32, FLOAT: F32, LONG: F64, DOUBLE: F64 };
-
-/** Build rows: fields at 4-byte word offsets (float64 ones 8-aligned), then the chain word (next row of the key, address + 1, or 0). */
+/** Build rows: fields at 4-byte word offsets (fixed-rows.ts), then the chain word (next row of the key, address + 1, or 0). */
 export interface FixedJoinLayout {
   readonly width: number;
   readonly keyField: number;
@@ -33,24 +28,20 @@ export interface FixedJoinLayout {
   readonly offsets: Int32Array;
   /** The chain word within the row. */
   readonly next: number;
-  /** 4-byte words per row (even when a float64 field needs the alignment). */
+  /** 4-byte words per row. */
   readonly words: number;
+  readonly codec: RowCodec;
 }
 
 /** The layout for build records of `type` keyed by tuple field `keyField`, or null when the table cannot hold them. */
 export function fixedJoinLayout(type: TypeInformation | undefined, keyField: unknown): FixedJoinLayout | null {
   if (type?.kind !== "TUPLE" || type.fieldTypes === undefined || typeof keyField !== "number") return null;
   const types = type.fieldTypes;
-  if (keyField < 0 || keyField >= types.length || !types.every((t) => t.kind in STORAGE) || STORAGE[types[keyField]!.kind] !== I32) return null;
-  const storage = Uint8Array.from(types, (t) => STORAGE[t.kind]!);
-  const offsets = new Int32Array(types.length);
-  // float64 fields first, so that they stay 8-aligned without padding between fields
-  let word = 0;
-  for (let f = 0; f < types.length; f++) if (storage[f] === F64) (offsets[f] = word), (word += 2);
-  for (let f = 0; f < types.length; f++) if (storage[f] !== F64) offsets[f] = word++;
-  const next = word++;
-  const words = storage.includes(F64) ? word + (word & 1) : word;
-  return { width: types.length, keyField, storage, offsets, next, words };
+  if (keyField < 0 || keyField >= types.length || !types.every((t) => t.kind in FIELD_STORAGE) || types[keyField]!.kind !== "INT") return null;
+  const storage = Uint8Array.from(types, (t) => FIELD_STORAGE[t.kind]!);
+  const { offsets, extra, words } = rowShape(storage, 1);
+  const codec = rowCodec(storage, offsets, new Int8Array(types.length), keyField);
+  return { width: types.length, keyField, storage, offsets, next: extra, words, codec };
 }
 
 /**
@@ -107,7 +98,7 @@ export class FixedJoinTable {
 
   /** Appends a build record; false, with nothing taken, when it does not fit the layout or memory. */
   add(value: number[]): boolean {
-    const { width, storage, offsets, keyField } = this.layout;
+    const { width, storage, keyField } = this.layout;
     if (!Array.isArray(value) || value.length !== width) return false;
     for (let f = 0; f < width; f++) {
       const v = value[f];
@@ -127,13 +118,7 @@ export class FixedJoinTable {
     }
     const page = this.rowPages.length - 1;
     const o = this.nextWord;
-    const i32 = this.i32[page]!;
-    for (let f = 0; f < width; f++) {
-      const s = storage[f]!;
-      if (s === I32) i32[o + offsets[f]!] = value[f]!;
-      else if (s === F64) this.f64[page]![(o + offsets[f]!) >>> 1] = value[f]!;
-      else this.f32[page]![o + offsets[f]!] = value[f]!;
-    }
+    this.layout.codec.put(this.i32[page]!, this.f32[page]!, this.f64[page]!, o, value);
     this.nextWord = o + words;
     this.rows++;
     const key = value[keyField]!;
@@ -288,13 +273,7 @@ export class FixedJoinTable {
 
   /** The row at word `o` of row page `page` as a fresh tuple. */
   private row(page: number, o: number): number[] {
-    const { width, storage, offsets } = this.layout;
-    const out = new Array<number>(width);
-    for (let f = 0; f < width; f++) {
-      const s = storage[f]!;
-      out[f] = s === I32 ? this.i32[page]![o + offsets[f]!]! : s === F64 ? this.f64[page]![(o + offsets[f]!) >>> 1]! : this.f32[page]![o + offsets[f]!]!;
-    }
-    return out;
+    return this.layout.codec.read(this.i32[page]!, this.f32[page]!, this.f64[page]!, o);
   }
 
   /** Hands every build record (a fresh tuple) to `to`, giving the pages back as it goes (the index first). */

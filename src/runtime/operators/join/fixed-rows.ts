@@ -1,0 +1,90 @@
+/**
+ * Fixed-width rows for the hash tables of tuples of numbers (FixedAggregateTable,
+ * FixedJoinTable): where each field of a row lives in a managed-memory page, and generated code
+ * that writes, reads and folds rows with constant offsets.
+ */
+
+/** How a row stores a field: int32 (INT), float32 (FLOAT) or float64 (LONG, DOUBLE, sums). */
+export const I32 = 0;
+export const F32 = 1;
+export const F64 = 2;
+
+/** The storage of each field type a row can hold; other types keep a table from using rows. */
+export const FIELD_STORAGE: Readonly<Record<string, number>> = { INT: I32, FLOAT: F32, LONG: F64, DOUBLE: F64 };
+
+/** How a record's field folds into a row: NONE takes the record's value, the others aggregate. */
+export const NONE = 0;
+export const SUM = 1;
+export const MIN = 2;
+export const MAX = 3;
+
+/** Where the fields of a row are: 4-byte word offsets, float64 fields first so that they stay 8-aligned. */
+export interface RowShape {
+  readonly offsets: Int32Array;
+  /** The first of the `extraWords` 4-byte words after the fields (a join's chain word). */
+  readonly extra: number;
+  /** 4-byte words per row, even when a float64 field needs the alignment. */
+  readonly words: number;
+}
+
+export function rowShape(storage: Uint8Array, extraWords = 0): RowShape {
+  const offsets = new Int32Array(storage.length);
+  let word = 0;
+  for (let f = 0; f < storage.length; f++) if (storage[f] === F64) (offsets[f] = word), (word += 2);
+  for (let f = 0; f < storage.length; f++) if (storage[f] !== F64) offsets[f] = word++;
+  const extra = word;
+  word += extraWords;
+  return { offsets, extra, words: storage.includes(F64) ? word + (word & 1) : word };
+}
+
+/** Straight-line code for one row layout; a row is at 4-byte word `o` of a page's three views. */
+export interface RowCodec {
+  /** Writes record `v` as the row. */
+  put(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number, v: number[]): void;
+  /** Folds record `v` into the row by the layout's kinds (NONE fields take v's value). */
+  fold(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number, v: number[]): void;
+  /** The row as a fresh tuple. */
+  read(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number): number[];
+  /** The row's key field (an INT or a LONG: never a float32). */
+  key(i32: Int32Array, f64: Float64Array, o: number): number;
+}
+
+/**
+ * One codec per distinct layout in a thread: tables of the same layout (a combiner and its final
+ * instance) share theirs, so the tables' call sites see one function each and inline it.
+ */
+const codecs = new Map<string, RowCodec>();
+
+/** The codec of rows with fields stored as `storage` at `offsets`, folding by `kinds`, keyed by `keyField`. */
+export function rowCodec(storage: Uint8Array, offsets: Int32Array, kinds: Int8Array, keyField: number): RowCodec {
+  const id = `${storage.join()}|${offsets.join()}|${kinds.join()}|${keyField}`;
+  let codec = codecs.get(id);
+  if (codec === undefined) codecs.set(id, (codec = generateRowCodec(storage, offsets, kinds, keyField)));
+  return codec;
+}
+
+function generateRowCodec(storage: Uint8Array, offsets: Int32Array, kinds: Int8Array, keyField: number): RowCodec {
+  const at = (f: number) => (storage[f] === I32 ? `i32[o + ${offsets[f]}]` : storage[f] === F32 ? `f32[o + ${offsets[f]}]` : `f64[(o + ${offsets[f]}) >>> 1]`);
+  const put: string[] = [];
+  const fold: string[] = [];
+  const read: string[] = [];
+  for (let f = 0; f < storage.length; f++) {
+    const cell = at(f);
+    put.push(`${cell} = v[${f}];`);
+    read.push(cell);
+    if (kinds[f] === NONE) fold.push(`${cell} = v[${f}];`);
+    else if (kinds[f] === SUM) fold.push(`${cell} += v[${f}];`);
+    else {
+      // NaN orders last (compareValues): MAX takes it, MIN keeps any number over it
+      const take = kinds[f] === MIN ? `x < a || a !== a` : `x > a || (x !== x && a === a)`;
+      fold.push(`{ const x = v[${f}]; const a = ${cell}; if (${take}) ${cell} = x; }`);
+    }
+  }
+  const source = `"use strict"; return {
+    put(i32, f32, f64, o, v) { ${put.join(" ")} },
+    fold(i32, f32, f64, o, v) { ${fold.join(" ")} },
+    read(i32, f32, f64, o) { return [${read.join(", ")}]; },
+    key(i32, f64, o) { return ${at(keyField)}; },
+  };`;
+  return new Function(source)() as RowCodec;
+}
