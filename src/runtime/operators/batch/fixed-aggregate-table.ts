@@ -13,7 +13,7 @@ import type { MemorySegment } from "../../../memory/memory-segment.ts";
 import { ADDRESS_BITS, ADDRESS_MASK, mixInt32 } from "../join/join-key.ts";
 import type { PagePool } from "../join/page-pool.ts";
 import type { AggregationSpec } from "./aggregation.ts";
-import { F64, FIELD_STORAGE, MAX, MIN, NONE, type RowCodec, rowCodec, rowShape, SUM } from "../join/fixed-rows.ts";
+import { F64, FIELD_STORAGE, MAX, MIN, NONE, type RowCodec, rowCodec, RowPages, rowShape, SUM } from "../join/fixed-rows.ts";
 
 /** Records folded in together: enough for their cache misses to overlap (as KeyBatch). */
 const BATCH = 256;
@@ -83,16 +83,8 @@ export function fixedAggregateLayout(inputType: TypeInformation | undefined, key
  * finish -> close (always). Memory: every page from `pool`.
  */
 export class FixedAggregateTable {
-  private readonly words: number;
   private readonly codec: RowCodec;
-  /** log2 of the 4-byte words per page; an address's page is `address >>> wordShift`. */
-  private readonly wordShift: number;
-  private readonly rowPages: MemorySegment[] = [];
-  private readonly i32: Int32Array[] = [];
-  private readonly f32: Float32Array[] = [];
-  private readonly f64: Float64Array[] = [];
-  /** The word where the next row goes on the last row page. */
-  private nextWord = 0;
+  private readonly pages: RowPages;
   private indexPages: MemorySegment[] = [];
   private indexViews: Uint32Array[] = [];
   /** log2 of the slots per index page. */
@@ -112,11 +104,9 @@ export class FixedAggregateTable {
     private readonly emit: (value: number[]) => void,
     private readonly onFull: () => void,
   ) {
-    this.words = layout.words;
     this.codec = layout.codec;
-    this.wordShift = Math.log2(pool.pageSize / 4);
+    this.pages = new RowPages(pool, layout.words);
     this.slotShift = Math.log2(pool.pageSize / 4);
-    this.nextWord = 1 << this.wordShift;
   }
 
   /** Groups held, counting each record still waiting in the batch as one (an upper bound). */
@@ -157,10 +147,8 @@ export class FixedAggregateTable {
       const mask = this.slots - 1;
       const shift = this.slotShift;
       const within = (1 << shift) - 1;
-      const wordShift = this.wordShift;
-      const wordMask = (1 << wordShift) - 1;
+      const { wordShift, wordMask, i32 } = this.pages;
       const index = this.indexViews;
-      const i32 = this.i32;
       let t = 0;
       for (let i = 0; i < n; i++) {
         const s = hashes[i]! & mask;
@@ -204,8 +192,8 @@ export class FixedAggregateTable {
     const mask = this.slots - 1;
     const shift = this.slotShift;
     const within = (1 << shift) - 1;
-    const wordShift = this.wordShift;
-    const wordMask = (1 << wordShift) - 1;
+    const pages = this.pages;
+    const { wordShift, wordMask } = pages;
     const index = this.indexViews;
     const tag = hash >>> ADDRESS_BITS;
     let s = hash & mask;
@@ -216,33 +204,27 @@ export class FixedAggregateTable {
         const a = (e & ADDRESS_MASK) - 1;
         const page = a >>> wordShift;
         const o = a & wordMask;
-        const i32 = this.i32[page]!;
-        const f64 = this.f64[page]!;
+        const i32 = pages.i32[page]!;
+        const f64 = pages.f64[page]!;
         if (codec.key(i32, f64, o) === key) {
-          codec.fold(i32, this.f32[page]!, f64, o, value);
+          codec.fold(i32, pages.f32[page]!, f64, o, value);
           return;
         }
       }
       s = (s + 1) & mask;
     }
     // a new group: room on a row page (addresses fit their ADDRESS_BITS), and an index below its load
-    if (this.nextWord + this.words > 1 << wordShift) {
-      if (this.pool.available() === 0 || (this.rowPages.length + 1) << wordShift > ADDRESS_MASK) return this.reject(value, hash);
-      const seg = this.pool.take();
-      this.rowPages.push(seg);
-      this.i32.push(new Int32Array(seg.arrayBuffer, 0, seg.size >>> 2));
-      this.f32.push(new Float32Array(seg.arrayBuffer, 0, seg.size >>> 2));
-      this.f64.push(new Float64Array(seg.arrayBuffer, 0, seg.size >>> 3));
-      this.nextWord = 0;
+    if (pages.full) {
+      if (this.pool.available() === 0 || !pages.canGrow()) return this.reject(value, hash);
+      pages.addPage();
     }
     const rows = this.rows + 1;
     if (rows > this.slots * GROW_LOAD && !this.growIndex() && rows > this.slots * MAX_LOAD) return this.reject(value, hash);
-    const page = this.rowPages.length - 1;
-    const o = this.nextWord;
-    codec.put(this.i32[page]!, this.f32[page]!, this.f64[page]!, o, value);
-    this.nextWord = o + this.words;
+    const address = pages.append();
+    const page = address >>> wordShift;
+    codec.put(pages.i32[page]!, pages.f32[page]!, pages.f64[page]!, address & wordMask, value);
     this.rows = rows;
-    this.insert(hash, ((page << wordShift) | o) + 1);
+    this.insert(hash, address + 1);
   }
 
   /**
@@ -253,7 +235,7 @@ export class FixedAggregateTable {
   private reject(value: number[], hash: number): void {
     this.onFull();
     if (this.handedOver) return;
-    if (this.rows === 0 && this.slots > 0 && this.rowPages.length > 0) return this.fold(value, hash);
+    if (this.rows === 0 && this.slots > 0 && this.pages.segments.length > 0) return this.fold(value, hash);
     throw this.pool.exhausted(2, "for a group of the aggregate's hash table");
   }
 
@@ -275,12 +257,12 @@ export class FixedAggregateTable {
   /** Doubles the index (one page to start) and reinserts the rows; false when the pool has no pages for it. */
   private growIndex(): boolean {
     const slots = this.slots === 0 ? 1 << this.slotShift : this.slots * 2;
-    const pages = slots >>> this.slotShift;
-    if (this.pool.available() < pages) return false;
+    const indexPages = slots >>> this.slotShift;
+    if (this.pool.available() < indexPages) return false;
     const old = this.indexPages;
     this.indexPages = [];
     this.indexViews = [];
-    for (let i = 0; i < pages; i++) {
+    for (let i = 0; i < indexPages; i++) {
       const seg = this.pool.take();
       seg.buf.fill(0);
       this.indexPages.push(seg);
@@ -290,22 +272,12 @@ export class FixedAggregateTable {
     this.slots = slots;
     const int32Key = this.layout.int32Key;
     const codec = this.codec;
-    this.forEachRow((p, o, address) => {
-      const key = codec.key(this.i32[p]!, this.f64[p]!, o);
+    const pages = this.pages;
+    pages.forEach((p, o, address) => {
+      const key = codec.key(pages.i32[p]!, pages.f64[p]!, o);
       this.insert(int32Key ? mixInt32(key) : hashLong(key), address + 1);
     });
     return true;
-  }
-
-  /** Calls `f` with each row's page, word offset and address, page by page. */
-  private forEachRow(f: (page: number, o: number, address: number) => void, afterPage?: (page: number) => void): void {
-    const last = this.rowPages.length - 1;
-    const perPage = Math.floor((1 << this.wordShift) / this.words) * this.words;
-    for (let p = 0; p <= last; p++) {
-      const end = p === last ? this.nextWord : perPage;
-      for (let o = 0; o < end; o += this.words) f(p, o, (p << this.wordShift) | o);
-      afterPage?.(p);
-    }
   }
 
   /** Combine: emits every group's partial record and empties the table (which stays usable, its row pages kept). */
@@ -328,16 +300,15 @@ export class FixedAggregateTable {
    */
   async finishPausing(pause: () => Promise<void> | undefined): Promise<void> {
     this.flush();
-    const codec = this.codec;
-    const perPage = Math.floor((1 << this.wordShift) / this.words) * this.words;
-    const last = this.rowPages.length - 1;
-    for (let p = 0; p <= last; p++) {
-      const end = p === last ? this.nextWord : perPage;
-      const [i32, f32, f64] = [this.i32[p]!, this.f32[p]!, this.f64[p]!];
-      for (let o = 0; o < end; o += this.words) this.emit(codec.read(i32, f32, f64, o));
+    const { codec, pages } = this;
+    const words = this.layout.words;
+    for (let p = 0; p < pages.segments.length; p++) {
+      const [i32, f32, f64, end] = [pages.i32[p]!, pages.f32[p]!, pages.f64[p]!, pages.end(p)];
+      for (let o = 0; o < end; o += words) this.emit(codec.read(i32, f32, f64, o));
       const wait = pause();
       if (wait !== undefined) await wait;
     }
+    pages.reset(1);
     this.rows = 0;
   }
 
@@ -359,40 +330,28 @@ export class FixedAggregateTable {
     for (const value of batched) to(value);
   }
 
-  /** Emits every row as a tuple and forgets them; `release` gives each row page back once read. */
+  /**
+   * Emits every row as a tuple and forgets them: `release` gives each row page back once read,
+   * otherwise the first page stays for the rows to come (a drained combiner refills it).
+   */
   private emitRows(to: (value: number[]) => void, release: boolean): void {
-    const codec = this.codec;
-    this.forEachRow(
-      (p, o) => to(codec.read(this.i32[p]!, this.f32[p]!, this.f64[p]!, o)),
-      release ? (p) => this.pool.give(this.rowPages[p]!) : undefined,
-    );
-    if (release) this.forgetRowPages(0);
-    this.rows = 0;
-    // a drained table refills its pages from the first
-    if (this.rowPages.length > 0) {
-      this.pool.giveAll(this.rowPages.slice(1));
-      this.forgetRowPages(1);
+    const { codec, pages } = this;
+    const read = (p: number, o: number) => to(codec.read(pages.i32[p]!, pages.f32[p]!, pages.f64[p]!, o));
+    if (release) pages.drain(read);
+    else {
+      pages.forEach(read);
+      pages.reset(1);
     }
-    this.nextWord = this.rowPages.length > 0 ? 0 : 1 << this.wordShift;
-  }
-
-  /** Drops the row pages from index `keep` on (their memory already given back). */
-  private forgetRowPages(keep: number): void {
-    this.rowPages.length = keep;
-    this.i32.length = keep;
-    this.f32.length = keep;
-    this.f64.length = keep;
+    this.rows = 0;
   }
 
   /** Gives every page back to the pool. */
   close(): void {
     this.pool.giveAll(this.indexPages);
     this.indexViews = [];
-    this.pool.giveAll(this.rowPages);
-    this.forgetRowPages(0);
+    this.pages.reset(0);
     this.slots = 0;
     this.rows = 0;
-    this.nextWord = 1 << this.wordShift;
     this.batchValues.fill(undefined);
     this.batchSize = 0;
   }

@@ -13,7 +13,7 @@ import type { MemorySegment } from "../../../memory/memory-segment.ts";
 import type { TypeInformation } from "../../../types/type-information.ts";
 import { ADDRESS_BITS, ADDRESS_MASK, mixInt32 } from "./join-key.ts";
 import type { PagePool } from "./page-pool.ts";
-import { FIELD_STORAGE, I32, type RowCodec, rowCodec, rowShape } from "./fixed-rows.ts";
+import { FIELD_STORAGE, I32, type RowCodec, rowCodec, RowPages, rowShape } from "./fixed-rows.ts";
 
 /** Probe records looked up together: enough for their cache misses to overlap (as KeyBatch). */
 const BATCH = 128;
@@ -51,15 +51,7 @@ export function fixedJoinLayout(type: TypeInformation | undefined, keyField: unk
  * rows are added, pages for the index they will need are kept free.
  */
 export class FixedJoinTable {
-  /** log2 of the 4-byte words per page; a row's address is page << wordShift | word. */
-  private readonly wordShift: number;
-  private readonly rowsPerPage: number;
-  private readonly rowPages: MemorySegment[] = [];
-  private readonly i32: Int32Array[] = [];
-  private readonly f32: Float32Array[] = [];
-  private readonly f64: Float64Array[] = [];
-  /** The word where the next row goes on the last row page. */
-  private nextWord: number;
+  private readonly pages: RowPages;
   private rows = 0;
   private minKey = 2 ** 31;
   private maxKey = -(2 ** 31);
@@ -84,10 +76,8 @@ export class FixedJoinTable {
     /** A probe record without a match (for a probe side that is an outer side), or null. */
     private readonly unmatched: ((probe: unknown) => void) | null,
   ) {
-    this.wordShift = Math.log2(pool.pageSize / 4);
-    this.rowsPerPage = Math.floor(pool.pageSize / 4 / layout.words);
+    this.pages = new RowPages(pool, layout.words);
     this.slotShift = Math.log2(pool.pageSize / 4);
-    this.nextWord = 1 << this.wordShift;
   }
 
   /** Index pages for `rows` rows: a hashed index of the next power of two above twice as many slots (a direct one never needs more). */
@@ -104,22 +94,15 @@ export class FixedJoinTable {
       const v = value[f];
       if (typeof v !== "number" || (storage[f] === I32 && (v | 0) !== v)) return false;
     }
-    const words = this.layout.words;
-    if (this.nextWord + words > 1 << this.wordShift) {
+    const pages = this.pages;
+    if (pages.full) {
       // a new row page, and room left for the index of every row the pages can hold
-      if (this.pool.available() < 1 + this.indexPagesFor((this.rowPages.length + 1) * this.rowsPerPage)) return false;
-      if ((this.rowPages.length + 1) << this.wordShift > ADDRESS_MASK) return false;
-      const seg = this.pool.take();
-      this.rowPages.push(seg);
-      this.i32.push(new Int32Array(seg.arrayBuffer, 0, seg.size >>> 2));
-      this.f32.push(new Float32Array(seg.arrayBuffer, 0, seg.size >>> 2));
-      this.f64.push(new Float64Array(seg.arrayBuffer, 0, seg.size >>> 3));
-      this.nextWord = 0;
+      if (this.pool.available() < 1 + this.indexPagesFor((pages.segments.length + 1) * pages.perPage) || !pages.canGrow()) return false;
+      pages.addPage();
     }
-    const page = this.rowPages.length - 1;
-    const o = this.nextWord;
-    this.layout.codec.put(this.i32[page]!, this.f32[page]!, this.f64[page]!, o, value);
-    this.nextWord = o + words;
+    const address = pages.append();
+    const page = address >>> pages.wordShift;
+    this.layout.codec.put(pages.i32[page]!, pages.f32[page]!, pages.f64[page]!, address & pages.wordMask, value);
     this.rows++;
     const key = value[keyField]!;
     if (key < this.minKey) this.minKey = key;
@@ -150,13 +133,11 @@ export class FixedJoinTable {
     const keyOffset = offsets[keyField]!;
     const shift = this.slotShift;
     const within = (1 << shift) - 1;
-    const wordShift = this.wordShift;
-    const wordMask = (1 << wordShift) - 1;
+    const { wordShift, wordMask } = this.pages;
     const mask = slots - 1;
-    const last = this.rowPages.length - 1;
-    for (let p = 0; p <= last; p++) {
-      const i32 = this.i32[p]!;
-      const end = p === last ? this.nextWord : this.rowsPerPage * words;
+    for (let p = 0; p < this.pages.segments.length; p++) {
+      const i32 = this.pages.i32[p]!;
+      const end = this.pages.end(p);
       for (let o = 0; o < end; o += words) {
         const key = i32[o + keyOffset]!;
         const address = ((p << wordShift) | o) + 1;
@@ -169,7 +150,7 @@ export class FixedJoinTable {
             const e = this.index[s >>> shift]![s & within]!;
             if (e === 0) break;
             const a = (e & ADDRESS_MASK) - 1;
-            if (e - (e & ADDRESS_MASK) === tag >>> 0 && this.i32[a >>> wordShift]![(a & wordMask) + keyOffset] === key) break;
+            if (e - (e & ADDRESS_MASK) === tag >>> 0 && this.pages.i32[a >>> wordShift]![(a & wordMask) + keyOffset] === key) break;
             s = (s + 1) & mask;
           }
         }
@@ -212,10 +193,9 @@ export class FixedJoinTable {
     const mask = this.slots - 1;
     const shift = this.slotShift;
     const within = (1 << shift) - 1;
-    const wordShift = this.wordShift;
-    const wordMask = (1 << wordShift) - 1;
+    const { wordShift, wordMask } = this.pages;
     const index = this.index;
-    const rows = this.i32;
+    const rows = this.pages.i32;
     const { keyField, offsets, next } = this.layout;
     const keyOffset = offsets[keyField]!;
     let t = 0;
@@ -273,7 +253,8 @@ export class FixedJoinTable {
 
   /** The row at word `o` of row page `page` as a fresh tuple. */
   private row(page: number, o: number): number[] {
-    return this.layout.codec.read(this.i32[page]!, this.f32[page]!, this.f64[page]!, o);
+    const pages = this.pages;
+    return this.layout.codec.read(pages.i32[page]!, pages.f32[page]!, pages.f64[page]!, o);
   }
 
   /** Hands every build record (a fresh tuple) to `to`, giving the pages back as it goes (the index first). */
@@ -281,22 +262,7 @@ export class FixedJoinTable {
     this.pool.giveAll(this.indexPages);
     this.index = [];
     this.slots = 0;
-    const words = this.layout.words;
-    const last = this.rowPages.length - 1;
-    for (let p = 0; p <= last; p++) {
-      const end = p === last ? this.nextWord : this.rowsPerPage * words;
-      for (let o = 0; o < end; o += words) to(this.row(p, o));
-      this.pool.give(this.rowPages[p]!);
-    }
-    this.clearRows();
-  }
-
-  private clearRows(): void {
-    this.rowPages.length = 0;
-    this.i32.length = 0;
-    this.f32.length = 0;
-    this.f64.length = 0;
-    this.nextWord = 1 << this.wordShift;
+    this.pages.drain((p, o) => to(this.row(p, o)));
     this.rows = 0;
   }
 
@@ -305,8 +271,8 @@ export class FixedJoinTable {
     this.pool.giveAll(this.indexPages);
     this.index = [];
     this.slots = 0;
-    this.pool.giveAll(this.rowPages);
-    this.clearRows();
+    this.pages.reset(0);
+    this.rows = 0;
     this.probeValues.fill(undefined);
     this.probes = 0;
   }

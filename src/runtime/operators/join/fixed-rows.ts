@@ -3,6 +3,9 @@
  * FixedJoinTable): where each field of a row lives in a managed-memory page, and generated code
  * that writes, reads and folds rows with constant offsets.
  */
+import type { MemorySegment } from "../../../memory/memory-segment.ts";
+import { ADDRESS_MASK } from "./join-key.ts";
+import type { PagePool } from "./page-pool.ts";
 
 /** How a row stores a field: int32 (INT), float32 (FLOAT) or float64 (LONG, DOUBLE, sums). */
 export const I32 = 0;
@@ -87,4 +90,94 @@ function generateRowCodec(storage: Uint8Array, offsets: Int32Array, kinds: Int8A
     key(i32, f64, o) { return ${at(keyField)}; },
   };`;
   return new Function(source)() as RowCodec;
+}
+
+/**
+ * The row pages of a fixed-width table: rows appended page after page from `pool`, each page
+ * seen through three views, a row addressed as page << wordShift | word (4-byte words), which
+ * must fit ADDRESS_BITS.
+ */
+export class RowPages {
+  readonly segments: MemorySegment[] = [];
+  readonly i32: Int32Array[] = [];
+  readonly f32: Float32Array[] = [];
+  readonly f64: Float64Array[] = [];
+  readonly wordShift: number;
+  readonly wordMask: number;
+  /** Rows per page. */
+  readonly perPage: number;
+  /** The word where the next row goes on the last page (past its end when there is no page). */
+  private nextWord: number;
+
+  constructor(
+    private readonly pool: PagePool,
+    private readonly words: number,
+  ) {
+    this.wordShift = Math.log2(pool.pageSize / 4);
+    this.wordMask = (1 << this.wordShift) - 1;
+    this.perPage = Math.floor((1 << this.wordShift) / words);
+    this.nextWord = 1 << this.wordShift;
+  }
+
+  /** True when the next row needs `addPage` first. */
+  get full(): boolean {
+    return this.nextWord + this.words > 1 << this.wordShift;
+  }
+
+  /** True while one more page still gets addresses that fit ADDRESS_BITS. */
+  canGrow(): boolean {
+    return (this.segments.length + 1) << this.wordShift <= ADDRESS_MASK;
+  }
+
+  /** Takes a page from the pool for the next rows. */
+  addPage(): void {
+    const seg = this.pool.take();
+    this.segments.push(seg);
+    this.i32.push(new Int32Array(seg.arrayBuffer, 0, seg.size >>> 2));
+    this.f32.push(new Float32Array(seg.arrayBuffer, 0, seg.size >>> 2));
+    this.f64.push(new Float64Array(seg.arrayBuffer, 0, seg.size >>> 3));
+    this.nextWord = 0;
+  }
+
+  /** The address of a new row (there must be room: see `full`). */
+  append(): number {
+    const o = this.nextWord;
+    this.nextWord = o + this.words;
+    return ((this.segments.length - 1) << this.wordShift) | o;
+  }
+
+  /** The word past the last row of page `p`. */
+  end(p: number): number {
+    return p === this.segments.length - 1 ? this.nextWord : this.perPage * this.words;
+  }
+
+  /** Calls `f` with each row's page, word and address in order; `afterPage` after each page. */
+  forEach(f: (page: number, o: number, address: number) => void, afterPage?: (page: number) => void): void {
+    for (let p = 0; p < this.segments.length; p++) {
+      const end = this.end(p);
+      for (let o = 0; o < end; o += this.words) f(p, o, (p << this.wordShift) | o);
+      afterPage?.(p);
+    }
+  }
+
+  /** Calls `f` with each row as `forEach` does, giving every page back once its rows are read; empty afterwards. */
+  drain(f: (page: number, o: number) => void): void {
+    this.forEach(f, (p) => this.pool.give(this.segments[p]!));
+    this.forget(0);
+  }
+
+  /** Forgets every row, keeping the first `keep` pages for the next ones and giving the others back. */
+  reset(keep: number): void {
+    this.pool.giveAll(this.segments.slice(keep));
+    this.forget(keep);
+  }
+
+  private forget(keep: number): void {
+    const n = Math.min(keep, this.segments.length);
+    this.segments.length = n;
+    this.i32.length = n;
+    this.f32.length = n;
+    this.f64.length = n;
+    this.nextWord = n > 0 ? 0 : 1 << this.wordShift;
+  }
 }
