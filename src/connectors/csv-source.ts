@@ -4,9 +4,9 @@ import type { SourceOutput, SplitSource } from "../runtime/operators/source.ts";
 import { CsvSyntaxIssue, resolveCsvFormat, splitCsvLine, type CsvFormat, type ResolvedCsvFormat } from "./csv.ts";
 import { CsvByteParser, FALLBACK } from "./csv-byte-parser.ts";
 import { BadField, fieldConversion, kindWithArticle, type CsvFieldParser, type FieldConversion } from "./csv-field-parsers.ts";
-import { type FileSegment, FileSplitQueue, listInputFiles } from "./file-splits.ts";
+import { FileSplitQueue, listInputFiles } from "./file-splits.ts";
 import type { OperatorContext } from "../runtime/operators/operator-context.ts";
-import { LineSplitReader } from "./line-split-reader.ts";
+import { type LineSplitReader, SplitLineReaders } from "./line-split-reader.ts";
 
 const SKIPPED: unique symbol = Symbol("skipped line");
 const NEWLINE = 10;
@@ -42,8 +42,7 @@ export class CsvSource<T = unknown> implements SplitSource<T> {
   private readonly requiredColumns: number;
   private readonly byteParser: CsvByteParser | null;
   private readonly commentBytes: Uint8Array | null;
-  private reader: LineSplitReader | null = null;
-  private splits: FileSplitQueue | null = null;
+  private readers: SplitLineReaders | null = null;
   private nextInputSplit: (() => Promise<number>) | undefined;
   private cancelled = false;
 
@@ -85,27 +84,13 @@ export class CsvSource<T = unknown> implements SplitSource<T> {
   }
 
   open(subtaskIndex: number, parallelism: number): void {
-    this.splits = new FileSplitQueue(listInputFiles(this.path), subtaskIndex, parallelism, this.nextInputSplit);
+    this.readers = new SplitLineReaders(new FileSplitQueue(listInputFiles(this.path), subtaskIndex, parallelism, this.nextInputSplit));
   }
 
   /** Reads the current split; once it is done, takes the next (waiting while one is claimed). */
   emitNext(output: SourceOutput<T>, budget: number): boolean | Promise<boolean> {
-    for (;;) {
-      if (this.cancelled) return false;
-      const reader = this.reader;
-      if (reader !== null && this.emitFrom(reader, output, budget)) return true;
-      reader?.close();
-      this.reader = null;
-      const next = this.splits?.next() ?? null;
-      if (next instanceof Promise) return next.then((segments) => this.startReading(segments));
-      if (!this.startReading(next)) return false;
-    }
-  }
-
-  private startReading(segments: FileSegment[] | null): boolean {
-    if (segments === null || this.cancelled) return false;
-    this.reader = new LineSplitReader(segments);
-    return true;
+    if (this.cancelled || this.readers === null) return false;
+    return this.readers.emitNext((reader) => this.emitFrom(reader, output, budget));
   }
 
   /** Emits up to `budget` records from `reader`; false once it has no more lines. */
@@ -189,7 +174,7 @@ export class CsvSource<T = unknown> implements SplitSource<T> {
       this.skippedLines++;
       return SKIPPED;
     }
-    const reader = this.reader!;
+    const reader = this.readers!.reader!;
     throw new UserError(`${reader.currentPath()}:${reader.currentLineNumber()}: ${problem}`);
   }
 
@@ -198,8 +183,8 @@ export class CsvSource<T = unknown> implements SplitSource<T> {
   }
 
   close(): void {
-    this.reader?.close();
-    this.reader = null;
+    this.readers?.close();
+    this.readers = null;
   }
 
   describe(): string {

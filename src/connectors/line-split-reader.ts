@@ -16,7 +16,7 @@
 import { isAscii } from "node:buffer";
 import { closeSync, openSync, readSync } from "node:fs";
 import { UserError } from "../core/errors.ts";
-import type { FileSegment } from "./file-splits.ts";
+import type { FileSegment, FileSplitQueue } from "./file-splits.ts";
 
 const NEWLINE = 10;
 const CR = 13;
@@ -259,5 +259,49 @@ export class LineSplitReader {
   private closeFile(): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
+  }
+}
+
+/** A file source's line readers: one for each batch of segments its FileSplitQueue hands out, in turn. */
+export class SplitLineReaders {
+  /** The reader of the current segments; null before the first `advance` and after the last. */
+  reader: LineSplitReader | null = null;
+
+  constructor(private readonly splits: FileSplitQueue) {}
+
+  /**
+   * A source's emitNext over every split: `emitFrom` emits a batch from a reader and returns
+   * false once that reader has no more lines; then the next split's reader takes over. True when
+   * more may come, false at the end, or a Promise of that while a split is being claimed.
+   */
+  emitNext(emitFrom: (reader: LineSplitReader) => boolean): boolean | Promise<boolean> {
+    for (;;) {
+      const reader = this.reader;
+      if (reader !== null && emitFrom(reader)) return true;
+      const next = this.advance();
+      if (next !== true) return next;
+    }
+  }
+
+  /**
+   * Closes the current reader and opens one over the next segments: true when there are some,
+   * false when every split is read, or a Promise of that while one is being claimed.
+   */
+  advance(): boolean | Promise<boolean> {
+    this.close();
+    const next = this.splits.next();
+    if (next instanceof Promise) return next.then((segments) => this.open(segments));
+    return this.open(next);
+  }
+
+  private open(segments: FileSegment[] | null): boolean {
+    if (segments === null) return false;
+    this.reader = new LineSplitReader(segments);
+    return true;
+  }
+
+  close(): void {
+    this.reader?.close();
+    this.reader = null;
   }
 }

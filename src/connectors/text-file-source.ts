@@ -1,7 +1,7 @@
 /** Flink's readTextFile: the lines of a file, or of every file in a directory, read in parallel. */
 import type { SourceOutput, SplitSource } from "../runtime/operators/source.ts";
-import { type FileSegment, FileSplitQueue, listInputFiles } from "./file-splits.ts";
-import { LineSplitReader } from "./line-split-reader.ts";
+import { FileSplitQueue, listInputFiles } from "./file-splits.ts";
+import { SplitLineReaders } from "./line-split-reader.ts";
 import type { OperatorContext } from "../runtime/operators/operator-context.ts";
 
 /**
@@ -14,8 +14,7 @@ import type { OperatorContext } from "../runtime/operators/operator-context.ts";
  */
 export class TextFileSource implements SplitSource<string> {
   readonly bounded = true;
-  private reader: LineSplitReader | null = null;
-  private splits: FileSplitQueue | null = null;
+  private readers: SplitLineReaders | null = null;
   private nextInputSplit: (() => Promise<number>) | undefined;
   private cancelled = false;
 
@@ -26,35 +25,20 @@ export class TextFileSource implements SplitSource<string> {
   }
 
   open(subtaskIndex: number, parallelism: number): void {
-    this.splits = new FileSplitQueue(listInputFiles(this.path), subtaskIndex, parallelism, this.nextInputSplit);
+    this.readers = new SplitLineReaders(new FileSplitQueue(listInputFiles(this.path), subtaskIndex, parallelism, this.nextInputSplit));
   }
 
   /** Reads the current split; once it is done, takes the next (waiting while one is claimed). */
   emitNext(output: SourceOutput<string>, budget: number): boolean | Promise<boolean> {
-    for (;;) {
-      if (this.cancelled) return false;
-      const reader = this.reader;
-      if (reader !== null) {
-        let i = 0;
-        for (; i < budget; i++) {
-          const line = reader.nextLine();
-          if (line === null) break;
-          output.collect(line);
-        }
-        if (i === budget) return true;
-        reader.close();
-        this.reader = null;
+    if (this.cancelled || this.readers === null) return false;
+    return this.readers.emitNext((reader) => {
+      for (let i = 0; i < budget; i++) {
+        const line = reader.nextLine();
+        if (line === null) return false;
+        output.collect(line);
       }
-      const next = this.splits?.next() ?? null;
-      if (next instanceof Promise) return next.then((segments) => this.startReading(segments));
-      if (!this.startReading(next)) return false;
-    }
-  }
-
-  private startReading(segments: FileSegment[] | null): boolean {
-    if (segments === null || this.cancelled) return false;
-    this.reader = new LineSplitReader(segments);
-    return true;
+      return true;
+    });
   }
 
   cancel(): void {
@@ -62,8 +46,8 @@ export class TextFileSource implements SplitSource<string> {
   }
 
   close(): void {
-    this.reader?.close();
-    this.reader = null;
+    this.readers?.close();
+    this.readers = null;
   }
 
   describe(): string {
