@@ -18,6 +18,7 @@ import { joinCall, pairCall, type FlatJoinFunction, type JoinFunction, type Pair
 import { projectionCall, projectionType, projectMore, type ProjectedField } from "./binary-projection.ts";
 import { dataSetKey, type DataSetKey } from "./key-identity.ts";
 import { callText } from "./field-checks.ts";
+import type { Transformation } from "../../graph/transformation.ts";
 
 const METHOD: Record<OuterJoinType | "inner", string> = { inner: "join", left: "leftOuterJoin", right: "rightOuterJoin", full: "fullOuterJoin" };
 const NAME: Record<OuterJoinType | "inner", string> = { inner: "Join", left: "LeftOuterJoin", right: "RightOuterJoin", full: "FullOuterJoin" };
@@ -123,6 +124,8 @@ class EquiJoin<L, R> {
     const { key1, key2 } = this;
     const type1 = this.first.transformation.outputType;
     const type2 = this.second.transformation.outputType;
+    // reading the build side first would stall a source that also feeds the probe side
+    const independentInputs = !shareAncestor(this.first.transformation, this.second.transformation);
     const t = addBinaryOperator(this.first, this.second, {
       name: NAME[outer ?? "inner"],
       kind: "join",
@@ -132,8 +135,22 @@ class EquiJoin<L, R> {
       keys: [key1, key2],
       type,
       create: (choice, name) =>
-        new JoinOperator({ name, strategy: choice.local as JoinStrategy, outer, key1: key1.selector, key2: key2.selector, type1, type2, keyField1: key1.field, keyField2: key2.field, join: f.call, lifecycle: f.lifecycle }),
+        new JoinOperator({ name, strategy: choice.local as JoinStrategy, outer, key1: key1.selector, key2: key2.selector, type1, type2, keyField1: key1.field, keyField2: key2.field, readBuildFirst: independentInputs, join: f.call, lifecycle: f.lifecycle }),
     });
     return new DataSet<O>(this.first.getExecutionEnvironment(), t);
   }
+}
+
+/** True when some transformation feeds both `a` and `b` (or one is upstream of the other). */
+function shareAncestor(a: Transformation, b: Transformation): boolean {
+  const upstream = (t: Transformation, seen: Set<Transformation>): Set<Transformation> => {
+    if (!seen.has(t)) {
+      seen.add(t);
+      for (const input of t.inputs) upstream(input, seen);
+    }
+    return seen;
+  };
+  const ofA = upstream(a, new Set());
+  for (const t of upstream(b, new Set())) if (ofA.has(t)) return true;
+  return false;
 }

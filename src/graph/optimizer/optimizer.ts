@@ -11,11 +11,13 @@
  *
  * Pipeline breakers: where one source feeds both inputs of a join (or any operator that dams one
  * input until the other has ended), a pipelined plan could deadlock if the operator stopped
- * reading one input. It never does here: a task reads both inputs as their data arrives, and the
- * binary operators (hash and sort-merge joins, coGroup, cross, broadcast inputs) buffer what they
- * cannot use yet in managed memory and spill it. So no edge needs to be made blocking; a blocking
- * edge could not help either, as a region reading a blocking result of its own producer never
- * starts.
+ * reading one input. It never does for long here: the binary operators (hash and sort-merge
+ * joins, coGroup, cross, broadcast inputs) buffer what they cannot use yet in managed memory and
+ * spill it. A hash join reads its build side first only when no operator feeds both of its
+ * inputs (JoinOperatorOptions.readBuildFirst), and a task that waits that way reads both inputs
+ * after INPUT_SELECTION_PATIENCE_MS without build records. So no edge needs to be made blocking;
+ * a blocking edge could not help either, as a region reading a blocking result of its own
+ * producer never starts.
  */
 import type { Transformation } from "../transformation.ts";
 import { blockNestedLoopCost, broadcastCost, Costs, hashPartitionCost, hybridHashCost, sortCost } from "./costs.ts";

@@ -128,3 +128,29 @@ describe("JoinOperator edge cases", () => {
     expect(values.map((v) => (v as Rec[])[0]![1]).sort()).toEqual([1, 2, 3]);
   });
 });
+
+describe("JoinOperator input selection (nextSelection)", () => {
+  const op = (strategy: JoinStrategy, readBuildFirst?: boolean) =>
+    new JoinOperator<Rec, Rec, unknown>({ name: "Join under test", strategy, key1: (r) => r[0], key2: (r) => r[0], readBuildFirst, join: () => {} });
+
+  test("a hash join asks for its build side until it has ended, then for either", async () => {
+    for (const [strategy, build] of [["hash-build-first", 1], ["hash-build-second", 2]] as const) {
+      const mem = testMemory("ample");
+      const join = op(strategy);
+      join.setup(mem.context, { collect() {}, collectSide() {}, emitWatermark() {} });
+      await join.open();
+      expect(join.nextSelection()).toBe(build);
+      join.endInput(build === 1 ? 2 : 1); // the probe side ending changes nothing
+      expect(join.nextSelection()).toBe(build);
+      join.endInput(build);
+      expect(join.nextSelection()).toBe(0);
+      await join.close();
+      mem.io.close();
+    }
+  });
+
+  test("sort-merge, and a hash join whose inputs share an upstream operator, read both inputs as they come", () => {
+    expect(op("sort-merge").nextSelection()).toBe(0);
+    expect(op("hash-build-first", false).nextSelection()).toBe(0);
+  });
+});

@@ -21,6 +21,11 @@ export interface JoinOperatorOptions<L = any, R = any, O = any> {
   key2: (value: R) => unknown;
   type1?: TypeInformation;
   type2?: TypeInformation;
+  /**
+   * A hash join reads its build side before its probe side (nextSelection) unless this is false:
+   * the plan sets it false when one upstream operator feeds both inputs, which would stall.
+   */
+  readBuildFirst?: boolean;
   /** The key's tuple field on each side, when the key is one field position (for FixedJoinTable). */
   keyField1?: number;
   keyField2?: number;
@@ -99,7 +104,7 @@ export class JoinOperator<L = any, R = any, O = any> extends TwoInputBatchOperat
    * probe records early (see TwoInputStreamOperator.nextSelection); they wait as before.
    */
   nextSelection(): 0 | 1 | 2 {
-    if (this.options.strategy === "sort-merge" || this.buildEnded) return 0;
+    if (this.options.strategy === "sort-merge" || this.options.readBuildFirst === false || this.buildEnded) return 0;
     return this.buildFirst ? 1 : 2;
   }
 
