@@ -63,7 +63,7 @@ export function fixedAggregateLayout(inputType: TypeInformation | undefined, key
   const int32 = Uint8Array.from(types, (t) => (t.kind === "INT" ? 1 : 0));
   const storage = Uint8Array.from(types, (t, f) => (kinds[f] === SUM ? F64 : FIELD_STORAGE[t.kind]!));
   const { offsets, words } = rowShape(storage);
-  return { width: types.length, keyField, int32Key: keyKind === "INT", kinds, int32, storage, offsets, words, codec: rowCodec(storage, offsets, kinds, keyField) };
+  return { width: types.length, keyField, int32Key: keyKind === "INT", kinds, int32, storage, offsets, words, codec: rowCodec(storage, offsets, kinds, keyField, int32) };
 }
 
 /**
@@ -93,6 +93,9 @@ export class FixedAggregateTable {
   private rows = 0;
   private readonly batchValues: (number[] | undefined)[] = new Array(BATCH).fill(undefined);
   private readonly batchHashes = new Uint32Array(BATCH);
+  /** growIndex's batches (it runs in the middle of a flush, whose batch is in use). */
+  private readonly rehashes = new Uint32Array(BATCH);
+  private readonly readdresses = new Int32Array(BATCH);
   private batchSize = 0;
   private touched = 0;
   private flushing = false;
@@ -120,13 +123,7 @@ export class FixedAggregateTable {
    */
   add(value: number[]): boolean {
     const layout = this.layout;
-    const width = layout.width;
-    if (value.length !== width) return false;
-    const int32 = layout.int32;
-    for (let i = 0; i < width; i++) {
-      const v = value[i];
-      if (typeof v !== "number" || (int32[i] === 1 && (v | 0) !== v)) return false;
-    }
+    if (!this.codec.fits(value)) return false;
     const key = value[layout.keyField]!;
     if (!layout.int32Key && !Number.isSafeInteger(key)) return false;
     const n = this.batchSize;
@@ -273,10 +270,27 @@ export class FixedAggregateTable {
     const int32Key = this.layout.int32Key;
     const codec = this.codec;
     const pages = this.pages;
+    // rows go in by batches whose slots are loaded first, as flush does for lookups
+    const hashes = this.rehashes;
+    const addresses = this.readdresses;
+    let n = 0;
+    const insertBatch = () => {
+      const mask = this.slots - 1;
+      const shift = this.slotShift;
+      const within = (1 << shift) - 1;
+      let t = 0;
+      for (let i = 0; i < n; i++) t ^= this.indexViews[(hashes[i]! & mask) >>> shift]![hashes[i]! & mask & within]!;
+      this.touched ^= t;
+      for (let i = 0; i < n; i++) this.insert(hashes[i]!, addresses[i]!);
+      n = 0;
+    };
     pages.forEach((p, o, address) => {
       const key = codec.key(pages.i32[p]!, pages.f64[p]!, o);
-      this.insert(int32Key ? mixInt32(key) : hashLong(key), address + 1);
+      hashes[n] = int32Key ? mixInt32(key) : hashLong(key);
+      addresses[n++] = address + 1;
+      if (n === BATCH) insertBatch();
     });
+    insertBatch();
     return true;
   }
 

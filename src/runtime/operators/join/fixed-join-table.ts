@@ -40,7 +40,8 @@ export function fixedJoinLayout(type: TypeInformation | undefined, keyField: unk
   if (keyField < 0 || keyField >= types.length || !types.every((t) => t.kind in FIELD_STORAGE) || types[keyField]!.kind !== "INT") return null;
   const storage = Uint8Array.from(types, (t) => FIELD_STORAGE[t.kind]!);
   const { offsets, extra, words } = rowShape(storage, 1);
-  const codec = rowCodec(storage, offsets, new Int8Array(types.length), keyField);
+  const int32 = Uint8Array.from(storage, (s) => (s === I32 ? 1 : 0));
+  const codec = rowCodec(storage, offsets, new Int8Array(types.length), keyField, int32);
   return { width: types.length, keyField, storage, offsets, next: extra, words, codec };
 }
 
@@ -88,12 +89,8 @@ export class FixedJoinTable {
 
   /** Appends a build record; false, with nothing taken, when it does not fit the layout or memory. */
   add(value: number[]): boolean {
-    const { width, storage, keyField } = this.layout;
-    if (!Array.isArray(value) || value.length !== width) return false;
-    for (let f = 0; f < width; f++) {
-      const v = value[f];
-      if (typeof v !== "number" || (storage[f] === I32 && (v | 0) !== v)) return false;
-    }
+    const { keyField, codec } = this.layout;
+    if (!codec.fits(value)) return false;
     const pages = this.pages;
     if (pages.full) {
       // a new row page, and room left for the index of every row the pages can hold

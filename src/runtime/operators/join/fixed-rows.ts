@@ -42,6 +42,8 @@ export function rowShape(storage: Uint8Array, extraWords = 0): RowShape {
 
 /** Straight-line code for one row layout; a row is at 4-byte word `o` of a page's three views. */
 export interface RowCodec {
+  /** True when record `v` fits the layout: as many fields, every one a number, an int32 where the type is INT. */
+  fits(v: unknown): boolean;
   /** Writes record `v` as the row. */
   put(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number, v: number[]): void;
   /** Folds record `v` into the row by the layout's kinds (NONE fields take v's value). */
@@ -58,19 +60,24 @@ export interface RowCodec {
  */
 const codecs = new Map<string, RowCodec>();
 
-/** The codec of rows with fields stored as `storage` at `offsets`, folding by `kinds`, keyed by `keyField`. */
-export function rowCodec(storage: Uint8Array, offsets: Int32Array, kinds: Int8Array, keyField: number): RowCodec {
-  const id = `${storage.join()}|${offsets.join()}|${kinds.join()}|${keyField}`;
+/**
+ * The codec of rows with fields stored as `storage` at `offsets`, folding by `kinds`, keyed by
+ * `keyField`; `int32` marks the INT fields (a SUM of one is stored as a float64).
+ */
+export function rowCodec(storage: Uint8Array, offsets: Int32Array, kinds: Int8Array, keyField: number, int32: Uint8Array): RowCodec {
+  const id = `${storage.join()}|${offsets.join()}|${kinds.join()}|${keyField}|${int32.join()}`;
   let codec = codecs.get(id);
-  if (codec === undefined) codecs.set(id, (codec = generateRowCodec(storage, offsets, kinds, keyField)));
+  if (codec === undefined) codecs.set(id, (codec = generateRowCodec(storage, offsets, kinds, keyField, int32)));
   return codec;
 }
 
-function generateRowCodec(storage: Uint8Array, offsets: Int32Array, kinds: Int8Array, keyField: number): RowCodec {
+function generateRowCodec(storage: Uint8Array, offsets: Int32Array, kinds: Int8Array, keyField: number, int32: Uint8Array): RowCodec {
   const at = (f: number) => (storage[f] === I32 ? `i32[o + ${offsets[f]}]` : storage[f] === F32 ? `f32[o + ${offsets[f]}]` : `f64[(o + ${offsets[f]}) >>> 1]`);
   const put: string[] = [];
   const fold: string[] = [];
   const read: string[] = [];
+  const fits = [`Array.isArray(v)`, `v.length === ${storage.length}`];
+  for (let f = 0; f < storage.length; f++) fits.push(int32[f] === 1 ? `(v[${f}] | 0) === v[${f}]` : `typeof v[${f}] === "number"`);
   for (let f = 0; f < storage.length; f++) {
     const cell = at(f);
     put.push(`${cell} = v[${f}];`);
@@ -84,6 +91,7 @@ function generateRowCodec(storage: Uint8Array, offsets: Int32Array, kinds: Int8A
     }
   }
   const source = `"use strict"; return {
+    fits(v) { return ${fits.join(" && ")}; },
     put(i32, f32, f64, o, v) { ${put.join(" ")} },
     fold(i32, f32, f64, o, v) { ${fold.join(" ")} },
     read(i32, f32, f64, o) { return [${read.join(", ")}]; },
