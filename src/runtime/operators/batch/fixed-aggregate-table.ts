@@ -274,24 +274,28 @@ export class FixedAggregateTable {
     const hashes = this.rehashes;
     const addresses = this.readdresses;
     let n = 0;
-    const insertBatch = () => {
-      const mask = this.slots - 1;
-      const shift = this.slotShift;
-      const within = (1 << shift) - 1;
-      let t = 0;
-      for (let i = 0; i < n; i++) t ^= this.indexViews[(hashes[i]! & mask) >>> shift]![hashes[i]! & mask & within]!;
-      this.touched ^= t;
-      for (let i = 0; i < n; i++) this.insert(hashes[i]!, addresses[i]!);
-      n = 0;
-    };
     pages.forEach((p, o, address) => {
       const key = codec.key(pages.i32[p]!, pages.f64[p]!, o);
       hashes[n] = int32Key ? mixInt32(key) : hashLong(key);
       addresses[n++] = address + 1;
-      if (n === BATCH) insertBatch();
+      if (n === BATCH) n = this.reinsert(n);
     });
-    insertBatch();
+    this.reinsert(n);
     return true;
+  }
+
+  /** Inserts the `n` rows of growIndex's batch, their slots loaded first; returns 0. */
+  private reinsert(n: number): number {
+    const hashes = this.rehashes;
+    const addresses = this.readdresses;
+    const mask = this.slots - 1;
+    const shift = this.slotShift;
+    const within = (1 << shift) - 1;
+    let t = 0;
+    for (let i = 0; i < n; i++) t ^= this.indexViews[(hashes[i]! & mask) >>> shift]![hashes[i]! & mask & within]!;
+    this.touched ^= t;
+    for (let i = 0; i < n; i++) this.insert(hashes[i]!, addresses[i]!);
+    return 0;
   }
 
   /** Combine: emits every group's partial record and empties the table (which stays usable, its row pages kept). */
@@ -314,16 +318,22 @@ export class FixedAggregateTable {
    */
   async finishPausing(pause: () => Promise<void> | undefined): Promise<void> {
     this.flush();
-    const { codec, pages } = this;
-    const words = this.layout.words;
+    const pages = this.pages;
     for (let p = 0; p < pages.segments.length; p++) {
-      const [i32, f32, f64, end] = [pages.i32[p]!, pages.f32[p]!, pages.f64[p]!, pages.end(p)];
-      for (let o = 0; o < end; o += words) this.emit(codec.read(i32, f32, f64, o));
+      this.emitPage(p);
       const wait = pause();
       if (wait !== undefined) await wait;
     }
     pages.reset(1);
     this.rows = 0;
+  }
+
+  /** Emits the rows of row page `p` (a plain method: the engine compiles it apart from the async loop above). */
+  private emitPage(p: number): void {
+    const { codec, pages } = this;
+    const words = this.layout.words;
+    const [i32, f32, f64, end] = [pages.i32[p]!, pages.f32[p]!, pages.f64[p]!, pages.end(p)];
+    for (let o = 0; o < end; o += words) this.emit(codec.read(i32, f32, f64, o));
   }
 
   /**
