@@ -59,8 +59,6 @@ export class CsvByteParser {
   private readonly width: number;
   /** After parse: the offset just past the line's "\n". */
   next = 0;
-  /** A tuple's values while its line is parsed. */
-  private readonly scratch: unknown[] = [];
 
   static supports(fieldDelimiter: string, quote: string | null, commentPrefix: string | null): boolean {
     const d = fieldDelimiter.charCodeAt(0);
@@ -98,6 +96,7 @@ export class CsvByteParser {
       this.conversions.push(conversions[k]!);
       this.nullable.push(parsers[k]!.nullable);
     }
+    this.parseLine = this.generateParser();
   }
 
   /**
@@ -105,118 +104,122 @@ export class CsvByteParser {
    * tuple or row, setting `next`; FALLBACK when the text path must decide.
    */
   parse(buf: Uint8Array, start: number, chunk: ChunkText): unknown {
-    const kinds = this.kinds;
-    const n = kinds.length;
+    return this.parseLine(buf, start, chunk, this);
+  }
+
+  /** parse, generated for this parser's columns (see generateParser). */
+  private readonly parseLine: (buf: Uint8Array, start: number, chunk: ChunkText, self: CsvByteParser) => unknown;
+
+  /**
+   * Straight-line code for this schema: each column's scanning with its kind, nullability,
+   * delimiter and output slot resolved, values in locals, the tuple or row built once at the end.
+   * One function per source, so it is small for the JS engine to compile and has no per-column
+   * dispatch.
+   */
+  private generateParser(): (buf: Uint8Array, start: number, chunk: ChunkText, self: CsvByteParser) => unknown {
     const delim = this.delim;
     // blanks around numbers, unless one of them is the delimiter
     const space = delim === SPACE ? -1 : SPACE;
     const tab = delim === TAB ? -1 : TAB;
-    const names = this.rowFieldNames;
-    // tuples: values gather in a scratch array and become a literal at the end, which gets its
-    // final element kind at once (filling `new Array(n)` converted its storage once per double)
-    const record: unknown[] | Record<string, unknown> = names === undefined ? this.scratch : {};
-    let i = start;
+    const blank = (b: string) => `(${b} === ${space} || ${b} === ${tab} || (${b} === ${CR} && buf[i + 1] !== ${NEWLINE}))`;
+    const lineEnd = (b: string) => `(${b} === ${NEWLINE} || (${b} === ${CR} && buf[i + 1] === ${NEWLINE}))`;
+    const n = this.kinds.length;
+    const code: string[] = ["let i = start;", "let fieldStart = 0;"];
+    const out: string[] = new Array(this.width);
     for (let c = 0; c < n; c++) {
-      const fieldStart = i;
-      let value: unknown;
-      const kind = kinds[c]!;
-      if (buf[i] === this.quote) return FALLBACK;
-      if (kind <= Kind.Long) {
+      const kind = this.kinds[c]!;
+      const v = `v${c}`;
+      if (kind !== Kind.Skip) {
+        code.push(`let ${v} = null;`);
+        out[this.outIndex[c]!] = v;
+      }
+      code.push("fieldStart = i;");
+      if (this.quote >= 0) code.push(`if (buf[i] === ${this.quote}) return FALLBACK;`);
+      const nullable = this.nullable[c]!;
+      const emptyOk = `i === fieldStart && ${nullable} && (b === ${delim} || ${lineEnd("b")})`;
+      if (kind === Kind.Int || kind === Kind.Long) {
         // [blanks] [sign] digits [blanks], as scanInteger
-        let b = buf[i]!;
-        while (b === space || b === tab || (b === CR && buf[i + 1] !== NEWLINE)) b = buf[++i]!;
-        const negative = b === MINUS;
-        if (negative || b === PLUS) b = buf[++i]!;
-        const digitsStart = i;
-        let v = 0;
-        while (b >= 48 && b <= 57) {
-          v = v * 10 + (b - 48);
-          b = buf[++i]!;
-        }
-        const digits = i - digitsStart;
-        if (digits === 0) {
-          if (i !== fieldStart || !this.nullable[c] || (b !== delim && b !== NEWLINE && !(b === CR && buf[i + 1] === NEWLINE))) return FALLBACK;
-          value = null;
-        } else {
-          if (digits > MAX_DIGITS) return FALLBACK;
-          while (b === space || b === tab || (b === CR && buf[i + 1] !== NEWLINE)) b = buf[++i]!;
-          value = negative ? -v : v;
-          if (kind === Kind.Int && ((value as number) < INT_MIN || (value as number) > INT_MAX)) return FALLBACK;
-        }
-      } else if (kind <= Kind.Float) {
+        code.push(`{
+  let b = buf[i];
+  while ${blank("b")} b = buf[++i];
+  const negative = b === ${MINUS};
+  if (negative || b === ${PLUS}) b = buf[++i];
+  const digitsStart = i;
+  let x = 0;
+  while (b >= 48 && b <= 57) { x = x * 10 + (b - 48); b = buf[++i]; }
+  const digits = i - digitsStart;
+  if (digits === 0) {
+    if (!(${emptyOk})) return FALLBACK;
+  } else {
+    if (digits > ${MAX_DIGITS}) return FALLBACK;
+    while ${blank("b")} b = buf[++i];
+    ${v} = negative ? -x : x;
+    ${kind === Kind.Int ? `if (${v} < ${INT_MIN} || ${v} > ${INT_MAX}) return FALLBACK;` : ""}
+  }
+}`);
+      } else if (kind === Kind.Double || kind === Kind.Float) {
         // [blanks] [sign] digits [. digits] [blanks]: exact as Number(text) while the digits fit 15
-        let b = buf[i]!;
-        while (b === space || b === tab || (b === CR && buf[i + 1] !== NEWLINE)) b = buf[++i]!;
-        const negative = b === MINUS;
-        if (negative || b === PLUS) b = buf[++i]!;
-        let v = 0;
-        let digits = 0;
-        while (b >= 48 && b <= 57) {
-          v = v * 10 + (b - 48);
-          digits++;
-          b = buf[++i]!;
-        }
-        let scale = 0;
-        if (b === DOT) {
-          b = buf[++i]!;
-          while (b >= 48 && b <= 57) {
-            v = v * 10 + (b - 48);
-            scale++;
-            b = buf[++i]!;
-          }
-        }
-        if (digits + scale === 0) {
-          if (i !== fieldStart || !this.nullable[c] || (b !== delim && b !== NEWLINE && !(b === CR && buf[i + 1] === NEWLINE))) return FALLBACK;
-          value = null;
-        } else {
-          if (digits + scale > MAX_DIGITS) return FALLBACK;
-          while (b === space || b === tab || (b === CR && buf[i + 1] !== NEWLINE)) b = buf[++i]!;
-          if (scale > 0) v = v / POW10[scale]!;
-          value = negative ? -v : v;
-          if (kind === Kind.Float) value = Math.fround(value as number);
-        }
+        code.push(`{
+  let b = buf[i];
+  while ${blank("b")} b = buf[++i];
+  const negative = b === ${MINUS};
+  if (negative || b === ${PLUS}) b = buf[++i];
+  let x = 0;
+  let digits = 0;
+  while (b >= 48 && b <= 57) { x = x * 10 + (b - 48); digits++; b = buf[++i]; }
+  let scale = 0;
+  if (b === ${DOT}) {
+    b = buf[++i];
+    while (b >= 48 && b <= 57) { x = x * 10 + (b - 48); scale++; b = buf[++i]; }
+  }
+  if (digits + scale === 0) {
+    if (!(${emptyOk})) return FALLBACK;
+  } else {
+    if (digits + scale > ${MAX_DIGITS}) return FALLBACK;
+    while ${blank("b")} b = buf[++i];
+    if (scale > 0) x = x / POW10[scale];
+    ${v} = negative ? -x : x;
+    ${kind === Kind.Float ? `${v} = Math.fround(${v});` : ""}
+  }
+}`);
       } else {
         // up to the delimiter or the line's end (its "\r\n" or "\n")
-        let b = buf[i]!;
-        while (b !== delim && b !== NEWLINE) b = buf[++i]!;
-        const fieldEnd = b === NEWLINE && i > fieldStart && buf[i - 1] === CR ? i - 1 : i;
-        if (kind !== Kind.Skip) {
-          if (fieldEnd === fieldStart && this.nullable[c]) value = null;
-          else {
-            value = chunk.text(fieldStart, fieldEnd);
-            if (kind === Kind.Text) {
-              value = this.conversions[c]!(value as string);
-              if (value instanceof BadField) return FALLBACK;
-            }
-          }
-        }
+        code.push(`{
+  let b = buf[i];
+  while (b !== ${delim} && b !== ${NEWLINE}) b = buf[++i];
+  ${
+    kind === Kind.Skip
+      ? ""
+      : `const fieldEnd = b === ${NEWLINE} && i > fieldStart && buf[i - 1] === ${CR} ? i - 1 : i;
+  if (!(fieldEnd === fieldStart && ${nullable})) {
+    ${v} = chunk.text(fieldStart, fieldEnd);
+    ${kind === Kind.Text ? `${v} = conversions[${c}](${v}); if (${v} instanceof BadField) return FALLBACK;` : ""}
+  }`
+  }
+}`);
       }
       // i is at the delimiter or the line's end ("\r\n" or "\n")
-      const b = buf[i];
-      if (c < n - 1) {
-        if (b !== delim) return FALLBACK;
-        i++;
-      } else if (b === delim) {
-        if (!this.extraColumnsAllowed) return FALLBACK;
-        i = this.skipRest(buf, i);
-        if (i < 0) return FALLBACK;
-      } else if (b === CR) {
-        if (buf[i + 1] !== NEWLINE) return FALLBACK;
-        i++;
-      } else if (b !== NEWLINE) {
-        return FALLBACK;
-      }
-      if (kind !== Kind.Skip) {
-        if (names === undefined) (record as unknown[])[this.outIndex[c]!] = value;
-        else (record as Record<string, unknown>)[names[this.outIndex[c]!]!] = value;
-      }
+      if (c < n - 1) code.push(`if (buf[i] !== ${delim}) return FALLBACK;`, "i++;");
+      else
+        code.push(`{
+  const b = buf[i];
+  if (b === ${delim}) {
+    ${this.extraColumnsAllowed ? "i = self.skipRest(buf, i); if (i < 0) return FALLBACK;" : "return FALLBACK;"}
+  } else if (b === ${CR}) {
+    if (buf[i + 1] !== ${NEWLINE}) return FALLBACK;
+    i++;
+  } else if (b !== ${NEWLINE}) return FALLBACK;
+}`);
     }
-    this.next = i + 1;
-    return names === undefined ? tupleOf(record as unknown[], this.width) : record;
+    code.push("self.next = i + 1;");
+    const names = this.rowFieldNames;
+    code.push(names === undefined ? `return [${out.join(", ")}];` : `return { ${names.map((name, k) => `${JSON.stringify(name)}: ${out[k]}`).join(", ")} };`);
+    const factory = new Function("FALLBACK", "BadField", "POW10", "conversions", `"use strict"; return function parseLine(buf, start, chunk, self) {\n${code.join("\n")}\n};`);
+    return factory(FALLBACK, BadField, POW10, this.conversions);
   }
 
   /** From a delimiter after the last required column to the line's "\n"; -1 when a quote there needs the text path. */
-  private skipRest(buf: Uint8Array, i: number): number {
+  skipRest(buf: Uint8Array, i: number): number {
     const quote = this.quote;
     let b = buf[i]!;
     while (b !== NEWLINE) {
@@ -224,25 +227,5 @@ export class CsvByteParser {
       b = buf[++i]!;
     }
     return i;
-  }
-}
-
-/** A fresh tuple of `values[0, width)`. */
-function tupleOf(values: unknown[], width: number): unknown[] {
-  switch (width) {
-    case 1:
-      return [values[0]];
-    case 2:
-      return [values[0], values[1]];
-    case 3:
-      return [values[0], values[1], values[2]];
-    case 4:
-      return [values[0], values[1], values[2], values[3]];
-    case 5:
-      return [values[0], values[1], values[2], values[3], values[4]];
-    case 6:
-      return [values[0], values[1], values[2], values[3], values[4], values[5]];
-    default:
-      return values.slice(0, width);
   }
 }
