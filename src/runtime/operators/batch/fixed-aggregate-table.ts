@@ -21,18 +21,11 @@ const BATCH = 256;
 const GROW_LOAD = 0.5;
 const MAX_LOAD = 0.75;
 
-/** Where a record's fields go in a row, and how each folds. */
+/** Where a record's fields go in a row; how each folds is in the codec. */
 export interface FixedLayout {
-  readonly width: number;
   readonly keyField: number;
   /** The key is an INT: hashed without a division, checked with `| 0`. */
   readonly int32Key: boolean;
-  /** Per field: NONE (the last record's value), SUM, MIN or MAX. */
-  readonly kinds: Int8Array;
-  /** Per field: 1 when the type is an INT, so a value must be an int32. */
-  readonly int32: Uint8Array;
-  /** Per field: I32, F32 or F64 (fixed-rows.ts). */
-  readonly storage: Uint8Array;
   /** Per field: its 4-byte word within the row. */
   readonly offsets: Int32Array;
   /** 4-byte words per row. */
@@ -63,7 +56,7 @@ export function fixedAggregateLayout(inputType: TypeInformation | undefined, key
   const int32 = Uint8Array.from(types, (t) => (t.kind === "INT" ? 1 : 0));
   const storage = Uint8Array.from(types, (t, f) => (kinds[f] === SUM ? F64 : FIELD_STORAGE[t.kind]!));
   const { offsets, words } = rowShape(storage);
-  return { width: types.length, keyField, int32Key: keyKind === "INT", kinds, int32, storage, offsets, words, codec: rowCodec(storage, offsets, kinds, keyField, int32) };
+  return { keyField, int32Key: keyKind === "INT", offsets, words, codec: rowCodec(storage, offsets, kinds, keyField, int32) };
 }
 
 /**

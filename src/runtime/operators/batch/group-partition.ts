@@ -2,7 +2,7 @@
 import type { MemorySegment } from "../../../memory/memory-segment.ts";
 import type { DataInputView } from "../../../types/data-input-view.ts";
 import type { PagePool } from "../join/page-pool.ts";
-import { keyMatches, LEN_MASK, RECORD_HEADER } from "../join/record-pages.ts";
+import { keyMatches, touchRecord } from "../join/record-pages.ts";
 import type { RecordBuffer } from "../join/record-buffer.ts";
 
 const HEAD_BYTES = 4;
@@ -26,8 +26,6 @@ export class GroupPartition {
   /** After `find` matched: a reader at the entry's value, and its predecessor in the chain (address + 1, 0 for the bucket head). */
   found: DataInputView | null = null;
   prev = 0;
-  /** Where `touch` puts a byte it loads, so the compiler keeps the load. */
-  private touched = 0;
   private readonly shift: number;
 
   constructor(
@@ -52,13 +50,7 @@ export class GroupPartition {
   touch(hash: number, next: number): number {
     if (next === 0) return 0;
     const a = next - 1;
-    const page = this.records.pages[a >>> this.pool.pageShift]!;
-    const view = page.view;
-    const offset = a & (this.pool.pageSize - 1);
-    if (view.getUint32(offset, true) !== hash) return view.getUint32(offset + 4, true);
-    const end = offset + RECORD_HEADER + (view.getUint32(offset + 8, true) & LEN_MASK) - 1;
-    this.touched ^= end < page.size ? page.buf[end]! : 0;
-    return 0;
+    return touchRecord(this.records.pages[a >>> this.pool.pageShift]!, a & (this.pool.pageSize - 1), hash);
   }
 
   /** The entry of key `keyBuf[keyStart, keyEnd)` (address + 1), or 0; on a match sets `found` and `prev`. */

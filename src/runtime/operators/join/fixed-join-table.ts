@@ -20,10 +20,7 @@ const BATCH = 128;
 
 /** Build rows: fields at 4-byte word offsets (fixed-rows.ts), then the chain word (next row of the key, address + 1, or 0). */
 export interface FixedJoinLayout {
-  readonly width: number;
   readonly keyField: number;
-  /** Per field: I32, F32 or F64. */
-  readonly storage: Uint8Array;
   /** Per field: its 4-byte word within the row. */
   readonly offsets: Int32Array;
   /** The chain word within the row. */
@@ -42,7 +39,7 @@ export function fixedJoinLayout(type: TypeInformation | undefined, keyField: unk
   const { offsets, extra, words } = rowShape(storage, 1);
   const int32 = Uint8Array.from(storage, (s) => (s === I32 ? 1 : 0));
   const codec = rowCodec(storage, offsets, new Int8Array(types.length), keyField, int32);
-  return { width: types.length, keyField, storage, offsets, next: extra, words, codec };
+  return { keyField, offsets, next: extra, words, codec };
 }
 
 /**

@@ -2,7 +2,7 @@
 import type { MemorySegment } from "../../../memory/memory-segment.ts";
 import type { DataInputView } from "../../../types/data-input-view.ts";
 import type { PagePool } from "./page-pool.ts";
-import { keyMatches, LEN_MASK, MATCHED, RECORD_HEADER } from "./record-pages.ts";
+import { keyMatches, MATCHED, touchRecord } from "./record-pages.ts";
 import { RecordBuffer, type SpillPolicy } from "./record-buffer.ts";
 
 /** `probe` and `nextMatch` return this when the key's partition was spilled (the caller spills the probe record). */
@@ -189,17 +189,9 @@ export class MutableHashTable implements SpillPolicy {
   touch(hash: number, next: number): number {
     if (next === 0) return 0;
     const a = next - 1;
-    const page = this.partitionOf(hash).build.pages[a >>> this.pool.pageShift]!;
-    const view = page.view;
-    const offset = a & (this.pool.pageSize - 1);
-    if (view.getUint32(offset, true) !== hash) return view.getUint32(offset + 4, true);
-    const end = offset + RECORD_HEADER + (view.getUint32(offset + 8, true) & LEN_MASK) - 1;
-    this.touched ^= end < page.size ? page.buf[end]! : 0;
-    return 0;
+    return touchRecord(this.partitionOf(hash).build.pages[a >>> this.pool.pageShift]!, a & (this.pool.pageSize - 1), hash);
   }
 
-  /** Where `touch` puts a byte it loads, so the compiler keeps the load. */
-  private touched = 0;
 
   /**
    * Starts probing with key bytes `keyBuf[keyStart, keyEnd)` of hash `hash`: returns a match

@@ -39,6 +39,22 @@ export function keyMatches(input: DataInputView, keyBuf: Uint8Array, keyStart: n
 }
 
 /** The offset of the next record at or after `pos`. */
+/** Where touchRecord puts the bytes it loads, so the compiler keeps the loads. */
+let touched = 0;
+
+/**
+ * Loads the record at `offset` of `page` for a batched lookup (KeyBatch): its header and its
+ * payload's last byte, which may lie on the next cache line. Returns the record's chain
+ * successor (address + 1) when its hash differs from `hash` (the key is further on), else 0.
+ */
+export function touchRecord(page: MemorySegment, offset: number, hash: number): number {
+  const view = page.view;
+  if (view.getUint32(offset, true) !== hash) return view.getUint32(offset + 4, true);
+  const end = offset + RECORD_HEADER + (view.getUint32(offset + 8, true) & LEN_MASK) - 1;
+  touched ^= end < page.size ? page.buf[end]! : 0;
+  return 0;
+}
+
 export function align(pos: number): number {
   return (pos + 3) & ~3;
 }
