@@ -77,26 +77,19 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
       );
       const layout = fixedAggregateLayout(this.settings.inputType, this.settings.keyField, this.aggregations);
       if (layout !== null) {
-        this.fixed = new FixedAggregateTable(this.pool, layout, (v) => output.collect(v as T, NO_TIMESTAMP), () =>
-          this.role === "combine" ? this.drain() : this.handOver(),
-        );
+        this.fixed = new FixedAggregateTable(this.pool, layout, (v) => output.collect(v as T, NO_TIMESTAMP));
       }
     }
     return super.open();
   }
 
-  /** Moves the fast table's groups (and its batched records) into the general table, which can spill. */
+  /** Moves the fast table's rows (groups and records not folded yet) into the general table, which can spill. */
   private handOver(): void {
     const fixed = this.fixed!;
     this.fixed = undefined;
     const table = this.table!;
     fixed.handOver((v) => table.add(v as T));
     fixed.close();
-  }
-
-  /** The table in use: the fast one, or the general one once it took over. */
-  private get size(): number {
-    return this.fixed !== undefined ? this.fixed.size : this.table!.size;
   }
 
   processElement(value: T): void {
@@ -109,6 +102,7 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
     if (this.role !== "combine") {
       if (fixed === undefined) table.add(value);
       else if (!fixed.add(value as number[])) {
+        // out of memory or a record that does not fit: the general table folds (and spills) from here on
         this.handOver();
         table.add(value);
       }
@@ -124,10 +118,17 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
       if (table.size > this.maxEntries) this.drain();
       return;
     }
-    if (!fixed.add(value as number[])) {
-      this.handOver();
-      table.add(value);
-    } else if (this.explicitMaxEntries && fixed.size > this.maxEntries) this.drain();
+    if (fixed.add(value as number[])) {
+      // rows count records not folded yet: past the bound, fold them, and hand on if that leaves more than half
+      if (this.explicitMaxEntries && fixed.size > this.maxEntries && (fixed.compact(), fixed.size > this.maxEntries / 2)) this.drain();
+      return;
+    }
+    if (fixed.full) {
+      this.drain();
+      if (fixed.add(value as number[])) return;
+    }
+    this.handOver();
+    table.add(value);
   }
 
   /** A new group's partial record: `value` with each aggregated field folded into nothing. */
@@ -166,9 +167,11 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
 
   /** A combiner hands on what it holds (memory or maxEntries reached). */
   private drain(): void {
-    this.sampler.drained(this.size);
-    if (this.fixed !== undefined) this.fixed.drain();
-    else this.table!.drain();
+    if (this.fixed !== undefined) this.sampler.drained(this.fixed.drain());
+    else {
+      this.sampler.drained(this.table!.size);
+      this.table!.drain();
+    }
   }
 
   override endInput(): void | Promise<void> {
@@ -177,9 +180,12 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
       this.all = undefined;
       return;
     }
+    const fixed = this.fixed;
+    // a final instance's groups must each be one row: if they are not (too little memory for the index), the general table folds them
+    if (fixed !== undefined && !fixed.compact() && this.role !== "combine") this.handOver();
     const pause = this.context.yieldIfDue;
-    if (this.fixed !== undefined && pause !== undefined) return this.fixed.finishPausing(pause);
-    if (this.fixed !== undefined) this.fixed.finish();
+    if (this.fixed !== undefined && pause !== undefined) return this.fixed.emitPausing(pause);
+    if (this.fixed !== undefined) this.fixed.emitAll();
     else if (this.role === "combine") this.table.drain();
     else this.table.finish();
   }

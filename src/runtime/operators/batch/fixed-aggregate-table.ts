@@ -1,8 +1,8 @@
 /**
- * FixedAggregateTable: SUM / MIN / MAX per integer key over tuples of numbers, with each group's
- * partial record held as a row of float64 words in managed-memory pages (DuckDB's aggregate
- * hash table keeps fixed-width rows the same way). No record is serialized or deserialized per
- * update: a record's fields are folded into its group's words in place.
+ * FixedAggregateTable: SUM / MIN / MAX per integer key over tuples of numbers, with each record
+ * and each group's partial record held as a fixed-width row of int32, float32 and float64 words
+ * in managed-memory pages (DuckDB's aggregate hash table keeps fixed-width rows the same way). No
+ * record is serialized or deserialized: rows are written and folded in place by generated code.
  *
  * It serves AggregateOperator when the layout allows (`fixedAggregateLayout`); the general
  * GroupingHashTable serves every other case, and takes over (`handOver`) when a final table
@@ -15,11 +15,18 @@ import type { PagePool } from "../join/page-pool.ts";
 import type { AggregationSpec } from "./aggregation.ts";
 import { F64, FIELD_STORAGE, MAX, MIN, NONE, type RowCodec, rowCodec, RowPages, rowShape, SUM } from "../join/fixed-rows.ts";
 
-/** Records folded in together: enough for their cache misses to overlap (as KeyBatch). */
-const BATCH = 256;
-/** The index grows past this share of used slots; without pages to grow, the table is full past MAX_LOAD. */
-const GROW_LOAD = 0.5;
+/** At most 2^6 partitions: 64 rows being written at a time, each partition 1/64 of the rows when compacted. */
+const MAX_PARTITION_BITS = 6;
+/** The budget's pages per partition, at least (fewer partitions for a small budget). */
+const PAGES_PER_PARTITION = 16;
+/** Budget pages per page kept free for the compaction index: 2^11 rows of 16 bytes per 32 KiB page, 2^13 slots per index page. */
+const INDEX_RESERVE_SHARE = 64;
+/** A compaction's index takes groups up to this share of its slots; the rows past it stay as they are. */
 const MAX_LOAD = 0.75;
+/** A compaction that leaves less than this share of the row pages free does not pay: the table is full. */
+const MIN_FREED = 0.25;
+/** The compaction index's tag: hash bits below the partition's (ADDRESS_BITS leave 5 bits above the address). */
+const TAG_SHIFT = 32 - MAX_PARTITION_BITS - (32 - ADDRESS_BITS);
 
 /** Where a record's fields go in a row; how each folds is in the codec. */
 export interface FixedLayout {
@@ -56,326 +63,274 @@ export function fixedAggregateLayout(inputType: TypeInformation | undefined, key
   const int32 = Uint8Array.from(types, (t) => (t.kind === "INT" ? 1 : 0));
   const storage = Uint8Array.from(types, (t, f) => (kinds[f] === SUM ? F64 : FIELD_STORAGE[t.kind]!));
   const { offsets, words } = rowShape(storage);
-  return { keyField, int32Key: keyKind === "INT", offsets, words, codec: rowCodec(storage, offsets, kinds, keyField, int32) };
+  return { keyField, int32Key: keyKind === "INT", offsets, words, codec: rowCodec(storage, offsets, kinds, keyField, int32, words) };
 }
 
 /**
- * Rows are fixed-width records of int32, float32 and float64 fields on row pages (FixedLayout);
- * the index is open addressing with linear probing over index pages of row addresses (page <<
- * wordShift | 4-byte word, plus one; 0 is empty) tagged with the key's hash (ADDRESS_BITS). A record folds in as a SUM adds, MIN/MAX
- * compare (NaN sorting last, as compareValues) and other fields take the record's value (the
- * last record, as the general table). A row of (INT key, INT, DOUBLE sum) takes 16 bytes and an
- * index slot 4, at most two slots per row: a million groups fit in the processor's last-level
- * cache far better than serialized entries with headers do.
+ * Records are not looked up as they arrive, which in a table of a million groups costs a cache
+ * miss or two per record: each is appended as a row to one of up to 64 partitions by its key's
+ * hash, and a partition's rows are folded into one row per group later (`compact`), one
+ * partition at a time, with an index small enough to stay in the processor's cache (DuckDB's
+ * radix-partitioned aggregation works the same way). A partition compacts in place: its groups
+ * move to the front of its pages in the order of their first rows, a later row folds into its
+ * group's row (SUM adds, MIN/MAX compare with NaN last as compareValues, other fields take the
+ * later row's value: the last record's, as the general table), and the pages past the groups go
+ * back to the pool.
  *
- * When the pool runs dry the table calls `onFull`, which must either `drain` it (a combiner) or
- * `handOver` its groups to a GroupingHashTable (a final instance).
+ * The table compacts when its rows fill the pool; when that frees less than a quarter of the
+ * pages, `add` refuses the record and sets `full`: a combiner then drains, a final instance hands
+ * over (`handOver`). Index pages (a sixty-fourth of the budget) stay free for compactions; an index
+ * that fills leaves the partition's remaining rows as they are and `compact` returns false (a
+ * final instance hands over then too). Index slots hold a row's address within its partition
+ * (page << wordShift | 4-byte word, plus one; 0 is empty) tagged with hash bits (ADDRESS_BITS).
  *
- * Records are folded in batches: `add` keeps a reference to the record until the batch is full or
- * `flush` runs (the same rule as GroupingHashTable). Lifecycle: add* -> drain (any time) or
- * finish -> close (always). Memory: every page from `pool`.
+ * Lifecycle: add* -> drain (any time) or compact + emitAll / emitPausing -> close (always); or
+ * handOver -> close. Memory: every page from `pool`.
  */
 export class FixedAggregateTable {
   private readonly codec: RowCodec;
-  private readonly pages: RowPages;
-  private indexPages: MemorySegment[] = [];
-  private indexViews: Uint32Array[] = [];
-  /** log2 of the slots per index page. */
-  private readonly slotShift: number;
-  private slots = 0;
+  private readonly parts: RowPages[] = [];
+  /** Per partition: its first rows that hold one group each (compacted). */
+  private readonly groups: Int32Array;
+  /** `(hash >>> 1) >>> partShift` is a record's partition (0 with one partition). */
+  private readonly partShift: number;
+  /** Pages that rows leave in the pool for the compaction index. */
+  private readonly reserve: number;
   private rows = 0;
-  private readonly batchValues: (number[] | undefined)[] = new Array(BATCH).fill(undefined);
-  private readonly batchHashes = new Uint32Array(BATCH);
-  /** growIndex's batches (it runs in the middle of a flush, whose batch is in use). */
-  private readonly rehashes = new Uint32Array(BATCH);
-  private readonly readdresses = new Int32Array(BATCH);
-  private batchSize = 0;
-  private touched = 0;
-  private flushing = false;
-  private handedOver = false;
+  private isFull = false;
 
   constructor(
     private readonly pool: PagePool,
     private readonly layout: FixedLayout,
     private readonly emit: (value: number[]) => void,
-    private readonly onFull: () => void,
   ) {
     this.codec = layout.codec;
-    this.pages = new RowPages(pool, layout.words);
-    this.slotShift = Math.log2(pool.pageSize / 4);
+    const budget = pool.totalPages;
+    const bits = Math.max(0, Math.min(MAX_PARTITION_BITS, Math.floor(Math.log2(budget / PAGES_PER_PARTITION))));
+    for (let p = 0; p < 1 << bits; p++) this.parts.push(new RowPages(pool, layout.words));
+    this.groups = new Int32Array(1 << bits);
+    this.partShift = 31 - bits;
+    this.reserve = Math.max(1, Math.ceil(budget / INDEX_RESERVE_SHARE));
   }
 
-  /** Groups held, counting each record still waiting in the batch as one (an upper bound). */
+  /** Rows held: an upper bound on the groups, exact right after a complete `compact`. */
   get size(): number {
-    return this.rows + this.batchSize;
+    return this.rows;
+  }
+
+  /** True after `add` refused a record for want of memory, until the table is drained. */
+  get full(): boolean {
+    return this.isFull;
   }
 
   /**
-   * Folds `value` into its group (in a batch); false, with nothing taken, when the record does
-   * not fit the layout (a field that is not a number, an int32 field that holds no int32).
+   * Writes `value` as a row of its partition; false, with nothing taken, when the record does not
+   * fit the layout (a field that is not a number, an int32 field that holds no int32) or the table
+   * is `full`.
    */
   add(value: number[]): boolean {
-    const layout = this.layout;
-    if (!this.codec.fits(value)) return false;
+    const { codec, layout } = this;
+    if (!codec.fits(value)) return false;
     const key = value[layout.keyField]!;
     if (!layout.int32Key && !Number.isSafeInteger(key)) return false;
-    const n = this.batchSize;
-    this.batchHashes[n] = layout.int32Key ? mixInt32(key) : hashLong(key);
-    this.batchValues[n] = value;
-    this.batchSize = n + 1;
-    if (n + 1 === BATCH) this.flush();
+    const pages = this.parts[(hashKey(key, layout.int32Key) >>> 1) >>> this.partShift]!;
+    if (pages.full && !this.makeRoom(pages)) return false;
+    const address = pages.append();
+    const page = address >>> pages.wordShift;
+    codec.put(pages.i32[page]!, pages.f32[page]!, pages.f64[page]!, address & pages.wordMask, value);
+    this.rows++;
     return true;
   }
 
-  /** Folds the batched records in, in arrival order, after loading their index slots and rows. */
-  flush(): void {
-    const n = this.batchSize;
-    if (n === 0 || this.flushing) return;
-    const hashes = this.batchHashes;
-    const values = this.batchValues;
-    if (this.slots > 0) {
-      const mask = this.slots - 1;
-      const shift = this.slotShift;
-      const within = (1 << shift) - 1;
-      const { wordShift, wordMask, i32 } = this.pages;
-      const index = this.indexViews;
-      let t = 0;
-      for (let i = 0; i < n; i++) {
-        const s = hashes[i]! & mask;
-        t ^= index[s >>> shift]![s & within]!;
+  /** Room for a row of `pages`: a page while the pool keeps its reserve, else what a compaction frees. */
+  private makeRoom(pages: RowPages): boolean {
+    const pool = this.pool;
+    if (pool.available() <= this.reserve || !pages.canGrow()) {
+      this.compact();
+      const rowPages = pool.totalPages - this.reserve;
+      if (pool.available() - this.reserve < rowPages * MIN_FREED) return this.refuse();
+      if (!pages.full) return true;
+      if (!pages.canGrow()) return this.refuse();
+    }
+    pages.addPage();
+    return true;
+  }
+
+  private refuse(): false {
+    this.isFull = true;
+    return false;
+  }
+
+  /**
+   * Folds each partition's rows into one row per group; false when an index filled (the pool had
+   * too few pages for it), leaving some groups in several rows.
+   */
+  compact(): boolean {
+    const parts = this.parts;
+    const pool = this.pool;
+    let most = 0;
+    for (let p = 0; p < parts.length; p++) if (parts[p]!.rows > this.groups[p]!) most = Math.max(most, parts[p]!.rows);
+    if (most === 0) return true;
+    // one index for every partition, as large as the largest needs (two slots per row) or the pool allows
+    const slotsPerPage = pool.pageSize / 4;
+    let indexPages = 1;
+    while (indexPages * slotsPerPage < 2 * most && indexPages * 2 <= pool.available()) indexPages *= 2;
+    if (pool.available() < indexPages) return false;
+    const segments: MemorySegment[] = [];
+    const index: Uint32Array[] = [];
+    for (let i = 0; i < indexPages; i++) {
+      const seg = pool.take();
+      segments.push(seg);
+      index.push(new Uint32Array(seg.arrayBuffer, 0, slotsPerPage));
+    }
+    let complete = true;
+    try {
+      for (let p = 0; p < parts.length; p++) {
+        const rows = parts[p]!.rows;
+        if (rows <= this.groups[p]!) continue;
+        let slots = slotsPerPage;
+        while (slots < 2 * rows && slots < indexPages * slotsPerPage) slots *= 2;
+        for (let i = 0; i < slots / slotsPerPage; i++) index[i]!.fill(0);
+        complete = this.compactPartition(p, index, slots) && complete;
       }
-      for (let i = 0; i < n; i++) {
-        const hash = hashes[i]!;
-        const tag = hash >>> ADDRESS_BITS;
+    } finally {
+      pool.giveAll(segments);
+    }
+    return complete;
+  }
+
+  /** Compacts partition `p` with `index` (`slots` slots, cleared); false when the index filled first. */
+  private compactPartition(p: number, index: Uint32Array[], slots: number): boolean {
+    const { codec, layout } = this;
+    const pages = this.parts[p]!;
+    const words = layout.words;
+    const int32Key = layout.int32Key;
+    const { wordShift, wordMask } = pages;
+    const pageWords = 1 << wordShift;
+    const mask = slots - 1;
+    const shift = Math.log2(index[0]!.length);
+    const within = (1 << shift) - 1;
+    const maxGroups = Math.floor(slots * MAX_LOAD);
+    const rowsBefore = pages.rows;
+    // the cursor: where the next group's row goes
+    let wp = 0;
+    let wo = 0;
+    let groups = 0;
+    let overflow = false;
+    const pageCount = pages.segments.length;
+    for (let rp = 0; rp < pageCount; rp++) {
+      const end = pages.end(rp);
+      const i32 = pages.i32[rp]!;
+      const f32 = pages.f32[rp]!;
+      const f64 = pages.f64[rp]!;
+      for (let o = 0; o < end; o += words) {
+        const key = codec.key(i32, f64, o);
+        const hash = hashKey(key, int32Key);
+        const tag = (hash >>> TAG_SHIFT) & 31;
         let s = hash & mask;
         let e = index[s >>> shift]![s & within]!;
-        // the first slot of the key's tag, within the line the first pass loaded
-        while (e !== 0 && e >>> ADDRESS_BITS !== tag) {
+        while (e !== 0) {
+          if (e >>> ADDRESS_BITS === tag) {
+            const a = (e & ADDRESS_MASK) - 1;
+            const gp = a >>> wordShift;
+            const go = a & wordMask;
+            if (codec.key(pages.i32[gp]!, pages.f64[gp]!, go) === key) break;
+          }
           s = (s + 1) & mask;
           e = index[s >>> shift]![s & within]!;
         }
         if (e !== 0) {
           const a = (e & ADDRESS_MASK) - 1;
-          t ^= i32[a >>> wordShift]![a & wordMask]!;
+          const gp = a >>> wordShift;
+          codec.foldRow(pages.i32[gp]!, pages.f32[gp]!, pages.f64[gp]!, a & wordMask, i32, f32, f64, o);
+          continue;
         }
+        // a new group, or with the index full a row that stays as it is: either way it moves to the cursor
+        if (wo + words > pageWords) (wp++, (wo = 0));
+        if (wp !== rp || wo !== o) codec.copyRow(pages.i32[wp]!, wo, i32, o);
+        if (groups < maxGroups) {
+          index[s >>> shift]![s & within] = (tag << ADDRESS_BITS) | (((wp << wordShift) | wo) + 1);
+          groups++;
+        } else overflow = true;
+        wo += words;
       }
-      this.touched ^= t;
     }
-    this.flushing = true;
-    let i = 0;
-    try {
-      for (; i < n && !this.handedOver; i++) {
-        this.fold(values[i]!, hashes[i]!);
-        values[i] = undefined;
-      }
-    } finally {
-      for (; i < n; i++) values[i] = undefined;
-      this.batchSize = 0;
-      this.flushing = false;
+    pages.truncate(wp, wo);
+    this.groups[p] = groups;
+    this.rows -= rowsBefore - pages.rows;
+    return !overflow;
+  }
+
+  /** Combine: compacts, emits every row and empties the table (which stays usable); returns the rows emitted. */
+  drain(): number {
+    this.compact();
+    const n = this.rows;
+    this.emitAll();
+    this.isFull = false;
+    return n;
+  }
+
+  /** Emits every row as a tuple and forgets them (call `compact` first: true for a final instance). */
+  emitAll(): void {
+    const { codec, parts } = this;
+    for (let p = 0; p < parts.length; p++) {
+      const pages = parts[p]!;
+      pages.forEach((page, o) => this.emit(codec.read(pages.i32[page]!, pages.f32[page]!, pages.f64[page]!, o)));
+      pages.reset(1);
     }
-  }
-
-  private fold(value: number[], hash: number): void {
-    if (this.slots === 0 && !this.growIndex()) return this.reject(value, hash);
-    const key = value[this.layout.keyField]!;
-    const codec = this.codec;
-    const mask = this.slots - 1;
-    const shift = this.slotShift;
-    const within = (1 << shift) - 1;
-    const pages = this.pages;
-    const { wordShift, wordMask } = pages;
-    const index = this.indexViews;
-    const tag = hash >>> ADDRESS_BITS;
-    let s = hash & mask;
-    for (;;) {
-      const e = index[s >>> shift]![s & within]!;
-      if (e === 0) break;
-      if (e >>> ADDRESS_BITS === tag) {
-        const a = (e & ADDRESS_MASK) - 1;
-        const page = a >>> wordShift;
-        const o = a & wordMask;
-        const i32 = pages.i32[page]!;
-        const f64 = pages.f64[page]!;
-        if (codec.key(i32, f64, o) === key) {
-          codec.fold(i32, pages.f32[page]!, f64, o, value);
-          return;
-        }
-      }
-      s = (s + 1) & mask;
-    }
-    // a new group: room on a row page (addresses fit their ADDRESS_BITS), and an index below its load
-    if (pages.full) {
-      if (this.pool.available() === 0 || !pages.canGrow()) return this.reject(value, hash);
-      pages.addPage();
-    }
-    const rows = this.rows + 1;
-    if (rows > this.slots * GROW_LOAD && !this.growIndex() && rows > this.slots * MAX_LOAD) return this.reject(value, hash);
-    const address = pages.append();
-    const page = address >>> wordShift;
-    codec.put(pages.i32[page]!, pages.f32[page]!, pages.f64[page]!, address & wordMask, value);
-    this.rows = rows;
-    this.insert(hash, address + 1);
-  }
-
-  /**
-   * No room for `value`'s group: `onFull` drains the table (combine), after which the record
-   * folds into the empty table, or hands it over (final), which takes the record along with the
-   * rest of the batch.
-   */
-  private reject(value: number[], hash: number): void {
-    this.onFull();
-    if (this.handedOver) return;
-    if (this.rows === 0 && this.slots > 0 && this.pages.segments.length > 0) return this.fold(value, hash);
-    throw this.pool.exhausted(2, "for a group of the aggregate's hash table");
-  }
-
-  private insert(hash: number, address: number): void {
-    const mask = this.slots - 1;
-    const shift = this.slotShift;
-    const within = (1 << shift) - 1;
-    let s = hash & mask;
-    for (;;) {
-      const page = this.indexViews[s >>> shift]!;
-      if (page[s & within] === 0) {
-        page[s & within] = ((hash >>> ADDRESS_BITS) << ADDRESS_BITS) | address;
-        return;
-      }
-      s = (s + 1) & mask;
-    }
-  }
-
-  /** Doubles the index (one page to start) and reinserts the rows; false when the pool has no pages for it. */
-  private growIndex(): boolean {
-    const slots = this.slots === 0 ? 1 << this.slotShift : this.slots * 2;
-    const indexPages = slots >>> this.slotShift;
-    if (this.pool.available() < indexPages) return false;
-    const old = this.indexPages;
-    this.indexPages = [];
-    this.indexViews = [];
-    for (let i = 0; i < indexPages; i++) {
-      const seg = this.pool.take();
-      seg.buf.fill(0);
-      this.indexPages.push(seg);
-      this.indexViews.push(new Uint32Array(seg.arrayBuffer));
-    }
-    this.pool.giveAll(old);
-    this.slots = slots;
-    const int32Key = this.layout.int32Key;
-    const codec = this.codec;
-    const pages = this.pages;
-    // rows go in by batches whose slots are loaded first, as flush does for lookups
-    const hashes = this.rehashes;
-    const addresses = this.readdresses;
-    let n = 0;
-    pages.forEach((p, o, address) => {
-      const key = codec.key(pages.i32[p]!, pages.f64[p]!, o);
-      hashes[n] = int32Key ? mixInt32(key) : hashLong(key);
-      addresses[n++] = address + 1;
-      if (n === BATCH) n = this.reinsert(n);
-    });
-    this.reinsert(n);
-    return true;
-  }
-
-  /** Inserts the `n` rows of growIndex's batch, their slots loaded first; returns 0. */
-  private reinsert(n: number): number {
-    const hashes = this.rehashes;
-    const addresses = this.readdresses;
-    const mask = this.slots - 1;
-    const shift = this.slotShift;
-    const within = (1 << shift) - 1;
-    let t = 0;
-    for (let i = 0; i < n; i++) t ^= this.indexViews[(hashes[i]! & mask) >>> shift]![hashes[i]! & mask & within]!;
-    this.touched ^= t;
-    for (let i = 0; i < n; i++) this.insert(hashes[i]!, addresses[i]!);
-    return 0;
-  }
-
-  /** Combine: emits every group's partial record and empties the table (which stays usable, its row pages kept). */
-  drain(): void {
-    this.flush();
-    this.emitRows(this.emit, false);
-    for (const page of this.indexViews) page.fill(0);
-  }
-
-  /** Final: emits every group. */
-  finish(): void {
-    this.flush();
-    this.emitRows(this.emit, false);
-  }
-
-  /**
-   * At the end of the input (either role): emits every group as finish does, calling `pause`
-   * after each row page and awaiting what it returns (OperatorContext.yieldIfDue), so that the
-   * consumers of a large result keep up instead of its buffers spilling.
-   */
-  async finishPausing(pause: () => Promise<void> | undefined): Promise<void> {
-    this.flush();
-    const pages = this.pages;
-    for (let p = 0; p < pages.segments.length; p++) {
-      this.emitPage(p);
-      const wait = pause();
-      if (wait !== undefined) await wait;
-    }
-    pages.reset(1);
+    this.groups.fill(0);
     this.rows = 0;
   }
 
-  /** Emits the rows of row page `p` (a plain method: the engine compiles it apart from the async loop above). */
-  private emitPage(p: number): void {
-    const { codec, pages } = this;
+  /**
+   * At the end of the input: emits every row as emitAll does, calling `pause` after each row page
+   * and awaiting what it returns (OperatorContext.yieldIfDue), so that the consumers of a large
+   * result keep up instead of its buffers spilling.
+   */
+  async emitPausing(pause: () => Promise<void> | undefined): Promise<void> {
+    for (const pages of this.parts) {
+      for (let p = 0; p < pages.segments.length; p++) {
+        this.emitPage(pages, p);
+        const wait = pause();
+        if (wait !== undefined) await wait;
+      }
+      pages.reset(0);
+    }
+    this.groups.fill(0);
+    this.rows = 0;
+  }
+
+  /** Emits the rows of page `p` of `pages` (a plain method: the engine compiles it apart from the async loop above). */
+  private emitPage(pages: RowPages, p: number): void {
+    const codec = this.codec;
     const words = this.layout.words;
     const [i32, f32, f64, end] = [pages.i32[p]!, pages.f32[p]!, pages.f64[p]!, pages.end(p)];
     for (let o = 0; o < end; o += words) this.emit(codec.read(i32, f32, f64, o));
   }
 
   /**
-   * Hands every group (as a partial record) and every record still batched to `to`, giving the
-   * pages back to the pool as it goes: the index first, then each row page once read. The table
-   * is empty and unusable afterwards except for `close`.
+   * Hands every row to `to` as a record (a group's partial or a record not folded yet: the same
+   * to a table that folds them), giving each row page back to the pool once read. The table is
+   * empty and unusable afterwards except for `close`.
    */
   handOver(to: (value: number[]) => void): void {
-    this.handedOver = true;
-    this.pool.giveAll(this.indexPages);
-    this.indexViews = [];
-    this.slots = 0;
-    // records of the batch not folded yet (called from within flush, the folded ones are cleared)
-    const batched = this.batchValues.slice(0, this.batchSize).filter((v) => v !== undefined) as number[][];
-    this.batchValues.fill(undefined);
-    this.batchSize = 0;
-    this.emitRows(to, true);
-    for (const value of batched) to(value);
-  }
-
-  /**
-   * Emits every row as a tuple and forgets them: `release` gives each row page back once read,
-   * otherwise the first page stays for the rows to come (a drained combiner refills it).
-   */
-  private emitRows(to: (value: number[]) => void, release: boolean): void {
-    const { codec, pages } = this;
-    const read = (p: number, o: number) => to(codec.read(pages.i32[p]!, pages.f32[p]!, pages.f64[p]!, o));
-    if (release) pages.drain(read);
-    else {
-      pages.forEach(read);
-      pages.reset(1);
-    }
+    const codec = this.codec;
+    for (const pages of this.parts) pages.drain((p, o) => to(codec.read(pages.i32[p]!, pages.f32[p]!, pages.f64[p]!, o)));
+    this.groups.fill(0);
     this.rows = 0;
   }
 
   /** Gives every page back to the pool. */
   close(): void {
-    this.pool.giveAll(this.indexPages);
-    this.indexViews = [];
-    this.pages.reset(0);
-    this.slots = 0;
+    for (const pages of this.parts) pages.reset(0);
+    this.groups.fill(0);
     this.rows = 0;
-    this.batchValues.fill(undefined);
-    this.batchSize = 0;
   }
 }
 
-/** A safe-integer key's two 32-bit halves, mixed. */
-function hashLong(key: number): number {
+/** A key's hash: an int32's bits mixed, or a safe integer's two 32-bit halves. */
+function hashKey(key: number, int32: boolean): number {
+  if (int32) return mixInt32(key);
   const high = Math.floor(key / 4294967296);
   return mixInt32((key | 0) ^ Math.imul(high | 0, 0x9e3779b1));
 }

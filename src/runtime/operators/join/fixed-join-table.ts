@@ -38,7 +38,7 @@ export function fixedJoinLayout(type: TypeInformation | undefined, keyField: unk
   const storage = Uint8Array.from(types, (t) => FIELD_STORAGE[t.kind]!);
   const { offsets, extra, words } = rowShape(storage, 1);
   const int32 = Uint8Array.from(storage, (s) => (s === I32 ? 1 : 0));
-  const codec = rowCodec(storage, offsets, new Int8Array(types.length), keyField, int32);
+  const codec = rowCodec(storage, offsets, new Int8Array(types.length), keyField, int32, words);
   return { keyField, offsets, next: extra, words, codec };
 }
 

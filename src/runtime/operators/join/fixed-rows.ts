@@ -48,6 +48,10 @@ export interface RowCodec {
   put(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number, v: number[]): void;
   /** Folds record `v` into the row by the layout's kinds (NONE fields take v's value). */
   fold(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number, v: number[]): void;
+  /** Folds the row at word `so` of the views `s*` (a later record of the same key) into the row at `o`. */
+  foldRow(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number, s32: Int32Array, sf32: Float32Array, sf64: Float64Array, so: number): void;
+  /** Copies the row at word `so` of `s32`'s page to word `o` of `i32`'s, bit for bit. */
+  copyRow(i32: Int32Array, o: number, s32: Int32Array, so: number): void;
   /** The row as a fresh tuple. */
   read(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number): number[];
   /** The row's key field (an INT or a LONG: never a float32). */
@@ -64,17 +68,21 @@ const codecs = new Map<string, RowCodec>();
  * The codec of rows with fields stored as `storage` at `offsets`, folding by `kinds`, keyed by
  * `keyField`; `int32` marks the INT fields (a SUM of one is stored as a float64).
  */
-export function rowCodec(storage: Uint8Array, offsets: Int32Array, kinds: Int8Array, keyField: number, int32: Uint8Array): RowCodec {
-  const id = `${storage.join()}|${offsets.join()}|${kinds.join()}|${keyField}|${int32.join()}`;
+export function rowCodec(storage: Uint8Array, offsets: Int32Array, kinds: Int8Array, keyField: number, int32: Uint8Array, words: number): RowCodec {
+  const id = `${storage.join()}|${offsets.join()}|${kinds.join()}|${keyField}|${int32.join()}|${words}`;
   let codec = codecs.get(id);
-  if (codec === undefined) codecs.set(id, (codec = generateRowCodec(storage, offsets, kinds, keyField, int32)));
+  if (codec === undefined) codecs.set(id, (codec = generateRowCodec(storage, offsets, kinds, keyField, int32, words)));
   return codec;
 }
 
-function generateRowCodec(storage: Uint8Array, offsets: Int32Array, kinds: Int8Array, keyField: number, int32: Uint8Array): RowCodec {
-  const at = (f: number) => (storage[f] === I32 ? `i32[o + ${offsets[f]}]` : storage[f] === F32 ? `f32[o + ${offsets[f]}]` : `f64[(o + ${offsets[f]}) >>> 1]`);
+function generateRowCodec(storage: Uint8Array, offsets: Int32Array, kinds: Int8Array, keyField: number, int32: Uint8Array, words: number): RowCodec {
+  const at = (f: number, s = "") =>
+    storage[f] === I32 ? `${s || "i"}32[${s}o + ${offsets[f]}]` : storage[f] === F32 ? `${s}f32[${s}o + ${offsets[f]}]` : `${s}f64[(${s}o + ${offsets[f]}) >>> 1]`;
   const put: string[] = [];
   const fold: string[] = [];
+  const foldRow: string[] = [];
+  const copyRow: string[] = [];
+  for (let w = 0; w < words; w++) copyRow.push(`i32[o + ${w}] = s32[so + ${w}];`);
   const read: string[] = [];
   const fits = [`Array.isArray(v)`, `v.length === ${storage.length}`];
   for (let f = 0; f < storage.length; f++) fits.push(int32[f] === 1 ? `(v[${f}] | 0) === v[${f}]` : `typeof v[${f}] === "number"`);
@@ -82,18 +90,26 @@ function generateRowCodec(storage: Uint8Array, offsets: Int32Array, kinds: Int8A
     const cell = at(f);
     put.push(`${cell} = v[${f}];`);
     read.push(cell);
-    if (kinds[f] === NONE) fold.push(`${cell} = v[${f}];`);
-    else if (kinds[f] === SUM) fold.push(`${cell} += v[${f}];`);
-    else {
+    const source = at(f, "s");
+    if (kinds[f] === NONE) {
+      fold.push(`${cell} = v[${f}];`);
+      if (f !== keyField) foldRow.push(`${cell} = ${source};`);
+    } else if (kinds[f] === SUM) {
+      fold.push(`${cell} += v[${f}];`);
+      foldRow.push(`${cell} += ${source};`);
+    } else {
       // NaN orders last (compareValues): MAX takes it, MIN keeps any number over it
       const take = kinds[f] === MIN ? `x < a || a !== a` : `x > a || (x !== x && a === a)`;
       fold.push(`{ const x = v[${f}]; const a = ${cell}; if (${take}) ${cell} = x; }`);
+      foldRow.push(`{ const x = ${source}; const a = ${cell}; if (${take}) ${cell} = x; }`);
     }
   }
   const source = `"use strict"; return {
     fits(v) { return ${fits.join(" && ")}; },
     put(i32, f32, f64, o, v) { ${put.join(" ")} },
     fold(i32, f32, f64, o, v) { ${fold.join(" ")} },
+    foldRow(i32, f32, f64, o, s32, sf32, sf64, so) { ${foldRow.join(" ")} },
+    copyRow(i32, o, s32, so) { ${copyRow.join(" ")} },
     read(i32, f32, f64, o) { return [${read.join(", ")}]; },
     key(i32, f64, o) { return ${at(keyField)}; },
   };`;
@@ -172,6 +188,18 @@ export class RowPages {
   drain(f: (page: number, o: number) => void): void {
     this.forEach(f, (p) => this.pool.give(this.segments[p]!));
     this.forget(0);
+  }
+
+  /** Keeps the rows before word `o` of page `p` (an `append` address's parts), giving the pages after `p` back. */
+  truncate(p: number, o: number): void {
+    this.reset(p + 1);
+    this.nextWord = o;
+  }
+
+  /** Rows held. */
+  get rows(): number {
+    const n = this.segments.length;
+    return n === 0 ? 0 : (n - 1) * this.perPage + this.nextWord / this.words;
   }
 
   /** Forgets every row, keeping the first `keep` pages for the next ones and giving the others back. */
