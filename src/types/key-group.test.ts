@@ -7,9 +7,10 @@ import {
   assignToKeyGroup,
   checkParallelism,
   computeOperatorIndexForKeyGroup,
+  int32KeyGroup,
   keyGroupForHash,
 } from "./key-group.ts";
-import { hashKey } from "./key-hashing.ts";
+import { hashInt32, hashKey } from "./key-hashing.ts";
 
 describe("assignToKeyGroup", () => {
   // With 10k keys a group's count has sd ~8.8 around 78, so even a perfectly random hash leaves
@@ -58,6 +59,16 @@ describe("assignToKeyGroup", () => {
       expect(keyGroupForHash(hashKey(key), maxP)).toBe(kg);
     });
   }
+
+  test("int32 keys: the straight-line hashInt32 and int32KeyGroup agree with hashKey and assignToKeyGroup", () => {
+    const keys = [0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 42, -42, 65536, -65537];
+    let seed = 7;
+    for (let i = 0; i < 20_000; i++) keys.push((seed = (Math.imul(seed, 1103515245) + 12345) | 0));
+    for (const key of keys) {
+      expect(hashInt32(key)).toBe(hashKey(key));
+      for (const maxP of [1, 7, 128, 1000, 32768]) expect(int32KeyGroup(key, maxP)).toBe(assignToKeyGroup(key, maxP));
+    }
+  });
 
   test("key groups are in range for extreme hashes", () => {
     for (const h of [0, -1, 2 ** 31 - 1, -(2 ** 31)]) {

@@ -1,6 +1,6 @@
 /** Key groups: keys hash into maxParallelism groups, and each parallel subtask owns a contiguous range of them. */
 import { InvalidProgramError } from "../core/errors.ts";
-import { hashKey } from "./key-hashing.ts";
+import { hashInt32, hashKey } from "./key-hashing.ts";
 import { murmurHashInt } from "./murmur3.ts";
 
 export const DEFAULT_MAX_PARALLELISM = 128;
@@ -16,6 +16,23 @@ export function assignToKeyGroup(key: unknown, maxParallelism: number): number {
 /** The key group of a key whose hashKey is already known. */
 export function keyGroupForHash(hash: number, maxParallelism: number): number {
   return murmurHashInt(hash) % maxParallelism;
+}
+
+/**
+ * assignToKeyGroup of an int32 key as one straight-line function (hashInt32, then
+ * murmurHashInt's steps written out), with a mask for a power-of-two maxParallelism.
+ */
+export function int32KeyGroup(key: number, maxParallelism: number): number {
+  let k = Math.imul(hashInt32(key), 0xcc9e2d51);
+  k = Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+  let h = (Math.imul((k << 13) | (k >>> 19), 5) + 0xe6546b64) | 0;
+  h ^= 4;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  // made non-negative as murmurHashInt
+  h = h >= 0 ? h : h !== -2147483648 ? -h : 0;
+  return (maxParallelism & (maxParallelism - 1)) === 0 ? h & (maxParallelism - 1) : h % maxParallelism;
 }
 
 /** The subtask that owns a key group: floor(keyGroup * parallelism / maxParallelism). */
