@@ -7,7 +7,7 @@ import { aggregateValue, type AggregationKind, type AggregationSpec, aggregation
 import { type BatchDriverRole, BatchOperator, type CombineOptions, copyRecord, type FieldRef, fieldOf, type KeySelector, resolveCombine } from "./batch-operator.ts";
 import { CombineSampler } from "./combine-sampler.ts";
 import { FixedAggregateTable, fixedAggregateLayout } from "./fixed-aggregate-table.ts";
-import { GroupingHashTable } from "./grouping-hash-table.ts";
+import { GROUPING_MIN_PAGES, GroupingHashTable } from "./grouping-hash-table.ts";
 import { groupingPool } from "./grouping-memory.ts";
 import { recordSerializer, type SortSettings } from "./sort-group.ts";
 import type { PagePool } from "../join/page-pool.ts";
@@ -77,7 +77,9 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
       );
       const layout = fixedAggregateLayout(this.settings.inputType, this.settings.keyField, this.aggregations);
       if (layout !== null) {
-        this.fixed = new FixedAggregateTable(this.pool, layout, (v) => output.collect(v as T, NO_TIMESTAMP));
+        // a final instance hands over to the general table, which needs pages for its partitions before the rows' pages come back
+        const headroom = this.role === "combine" ? 0 : Math.max(GROUPING_MIN_PAGES.final, Math.ceil(this.pool.totalPages / 4));
+        this.fixed = new FixedAggregateTable(this.pool, layout, (v) => output.collect(v as T, NO_TIMESTAMP), headroom);
       }
     }
     return super.open();

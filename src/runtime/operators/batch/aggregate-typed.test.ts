@@ -32,10 +32,10 @@ async function run(
   input: readonly unknown[],
   aggs: AggregationSpec[],
   type: TypeInformation | undefined,
-  memory: "ample" | "tiny" | "small",
+  memory: "ample" | "tiny" | "small" | "medium",
   options: { keyField?: number; combine?: boolean; pauses?: { count: number } } = {},
 ): Promise<unknown[]> {
-  const sizes = { ample: { bytes: 4 << 20, pageSize: 32 * 1024 }, tiny: { bytes: 8 * 1024, pageSize: 1024 }, small: { bytes: 24 * 1024, pageSize: 1024 } };
+  const sizes = { ample: { bytes: 4 << 20, pageSize: 32 * 1024 }, tiny: { bytes: 8 * 1024, pageSize: 1024 }, small: { bytes: 24 * 1024, pageSize: 1024 }, medium: { bytes: 128 * 1024, pageSize: 4096 } };
   const mem = testMemory(sizes[memory]);
   const values: unknown[] = [];
   const out: Output<unknown> = { collect: (v, ts) => (expect(ts).toBe(NO_TIMESTAMP), values.push(v)), collectSide() {}, emitWatermark() {} };
@@ -132,6 +132,12 @@ describe("AggregateOperator on tuples of numbers grouped by an integer field (Fi
       expect(cents(final)).toEqual(cents(reference(input, aggs, false)));
     });
   }
+
+  test("final instance, more groups than memory holds: the general table takes the rows over and spills", async () => {
+    // 32 pages: the general table needs pages for its partitions before the fixed table's come back (headroom)
+    const input = data(30_000, 25_000);
+    expect(canonical(await run(input, aggs, TUPLE, "medium", { keyField: 0 }))).toEqual(canonical(reference(input, aggs, false)));
+  });
 
   test("with a slot to share (yieldIfDue), the result is emitted page by page, pausing between pages", async () => {
     const input = data(20_000, 6000);

@@ -19,8 +19,8 @@ import { F64, FIELD_STORAGE, MAX, MIN, NONE, type RowCodec, rowCodec, RowPages, 
 const MAX_PARTITION_BITS = 6;
 /** The budget's pages per partition, at least (fewer partitions for a small budget). */
 const PAGES_PER_PARTITION = 16;
-/** Budget pages per page kept free for the compaction index: 2^11 rows of 16 bytes per 32 KiB page, 2^13 slots per index page. */
-const INDEX_RESERVE_SHARE = 64;
+/** The share of the budget rows leave free for the compaction index: 2^11 rows of 16 bytes per 32 KiB page, 2^13 slots per index page. */
+const INDEX_SHARE = 1 / 64;
 /** A compaction's index takes groups up to this share of its slots; the rows past it stay as they are. */
 const MAX_LOAD = 0.75;
 /** A compaction that leaves less than this share of the row pages free does not pay: the table is full. */
@@ -77,11 +77,12 @@ export function fixedAggregateLayout(inputType: TypeInformation | undefined, key
  * later row's value: the last record's, as the general table), and the pages past the groups go
  * back to the pool.
  *
- * The table compacts when its rows fill the pool; when that frees less than a quarter of the
- * pages, `add` refuses the record and sets `full`: a combiner then drains, a final instance hands
- * over (`handOver`). Index pages (a sixty-fourth of the budget) stay free for compactions; an index
- * that fills leaves the partition's remaining rows as they are and `compact` returns false (a
- * final instance hands over then too). Index slots hold a row's address within its partition
+ * The table compacts when its rows fill the pool up to a reserve (index pages, or the headroom
+ * the constructor asks for if more); when that frees less
+ * than a quarter of the pages, `add` refuses the record and sets `full`: a combiner then drains,
+ * a final instance hands over (`handOver`). A compaction's index takes pages of the reserve; an
+ * index that fills leaves the partition's remaining rows as they are and `compact` returns false
+ * (a final instance hands over then too). Index slots hold a row's address within its partition
  * (page << wordShift | 4-byte word, plus one; 0 is empty) tagged with hash bits (ADDRESS_BITS).
  *
  * Lifecycle: add* -> drain (any time) or compact + emitAll / emitPausing -> close (always); or
@@ -103,6 +104,8 @@ export class FixedAggregateTable {
     private readonly pool: PagePool,
     private readonly layout: FixedLayout,
     private readonly emit: (value: number[]) => void,
+    /** Pages the rows leave free besides the index's: what a table taking over (handOver) needs to start with. */
+    headroom = 0,
   ) {
     this.codec = layout.codec;
     const budget = pool.totalPages;
@@ -110,7 +113,7 @@ export class FixedAggregateTable {
     for (let p = 0; p < 1 << bits; p++) this.parts.push(new RowPages(pool, layout.words));
     this.groups = new Int32Array(1 << bits);
     this.partShift = 31 - bits;
-    this.reserve = Math.max(1, Math.ceil(budget / INDEX_RESERVE_SHARE));
+    this.reserve = Math.max(1, headroom, Math.ceil(budget * INDEX_SHARE));
   }
 
   /** Rows held: an upper bound on the groups, exact right after a complete `compact`. */
