@@ -25,6 +25,11 @@ const INDEX_SHARE = 1 / 64;
 const MAX_LOAD = 0.75;
 /** A compaction that leaves less than this share of the row pages free does not pay: the table is full. */
 const MIN_FREED = 0.25;
+/** Rows after which the table first compacts, before its pages fill: a compaction that folds them into at most a half keeps the table this small. */
+const EARLY_ROWS = 1 << 16;
+/** Groups whose rows records fold into directly, found by key in a direct-mapped cache (hash bits): 4096 slots. */
+const CACHE_BITS = 12;
+const CACHE_MASK = (1 << CACHE_BITS) - 1;
 /** The compaction index's tag: hash bits below the partition's (ADDRESS_BITS leave 5 bits above the address). */
 const TAG_SHIFT = 32 - MAX_PARTITION_BITS - (32 - ADDRESS_BITS);
 
@@ -77,7 +82,8 @@ export function fixedAggregateLayout(inputType: TypeInformation | undefined, key
  * later row's value: the last record's, as the general table), and the pages past the groups go
  * back to the pool.
  *
- * The table compacts when its rows fill the pool up to a reserve (index pages, or the headroom
+ * With few groups the table compacts early and often (EARLY_ROWS), so that it stays small; else it
+ * compacts when its rows fill the pool up to a reserve (index pages, or the headroom
  * the constructor asks for if more); when that frees less
  * than a quarter of the pages, `add` refuses the record and sets `full`: a combiner then drains,
  * a final instance hands over (`handOver`). A compaction's index takes pages of the reserve; an
@@ -99,6 +105,19 @@ export class FixedAggregateTable {
   private readonly reserve: number;
   private rows = 0;
   private isFull = false;
+  /** Rows at which `add` compacts before the pages fill (few groups: the rows stay in the cache); Infinity once that stopped paying. */
+  private compactAt = EARLY_ROWS;
+  /** Whether compactions cache groups and records look them up: while compacting early pays. */
+  private caching = true;
+  /**
+   * Per cache slot: a group's key, its row's address within its partition plus one (0: empty),
+   * and the partition's compaction count when it was cached (a compaction moves rows).
+   */
+  private readonly cacheKeys = new Float64Array(1 << CACHE_BITS);
+  private readonly cacheAddresses = new Int32Array(1 << CACHE_BITS);
+  private readonly cacheEpochs = new Uint32Array(1 << CACHE_BITS);
+  /** Per partition: how often it was compacted or emptied. */
+  private readonly epochs: Uint32Array;
 
   constructor(
     private readonly pool: PagePool,
@@ -112,6 +131,7 @@ export class FixedAggregateTable {
     const bits = Math.max(0, Math.min(MAX_PARTITION_BITS, Math.floor(Math.log2(budget / PAGES_PER_PARTITION))));
     for (let p = 0; p < 1 << bits; p++) this.parts.push(new RowPages(pool, layout.words));
     this.groups = new Int32Array(1 << bits);
+    this.epochs = new Uint32Array(1 << bits).fill(1);
     this.partShift = 31 - bits;
     this.reserve = Math.max(1, headroom, Math.ceil(budget * INDEX_SHARE));
   }
@@ -136,13 +156,34 @@ export class FixedAggregateTable {
     if (!codec.fits(value)) return false;
     const key = value[layout.keyField]!;
     if (!layout.int32Key && !Number.isSafeInteger(key)) return false;
-    const pages = this.parts[(hashKey(key, layout.int32Key) >>> 1) >>> this.partShift]!;
+    const hash = hashKey(key, layout.int32Key);
+    const p = (hash >>> 1) >>> this.partShift;
+    const pages = this.parts[p]!;
+    // room first: a compaction moves rows and caches groups anew, perhaps this key's
     if (pages.full && !this.makeRoom(pages)) return false;
+    const c = hash & CACHE_MASK;
+    const cached = this.cacheAddresses[c]!;
+    if (this.caching && cached !== 0 && this.cacheKeys[c] === key && this.cacheEpochs[c] === this.epochs[p]) {
+      // a group in the cache: its row takes the record now (no row of the key can follow it before the next compaction)
+      const a = cached - 1;
+      const page = a >>> pages.wordShift;
+      codec.fold(pages.i32[page]!, pages.f32[page]!, pages.f64[page]!, a & pages.wordMask, value);
+      return true;
+    }
     const address = pages.append();
     const page = address >>> pages.wordShift;
     codec.put(pages.i32[page]!, pages.f32[page]!, pages.f64[page]!, address & pages.wordMask, value);
-    this.rows++;
+    if (++this.rows >= this.compactAt) this.compactEarly();
     return true;
+  }
+
+  /** Compacts while the rows fold well (into at most a half), keeping the table small; stops trying once they do not. */
+  private compactEarly(): void {
+    const before = this.rows;
+    this.compact();
+    const pays = this.rows * 2 <= before;
+    this.compactAt = pays ? this.rows + Math.max(EARLY_ROWS, this.rows) : Infinity;
+    this.caching = pays;
   }
 
   /** Room for a row of `pages`: a page while the pool keeps its reserve, else what a compaction frees. */
@@ -215,6 +256,9 @@ export class FixedAggregateTable {
     const within = (1 << shift) - 1;
     const maxGroups = Math.floor(slots * MAX_LOAD);
     const rowsBefore = pages.rows;
+    // rows move: the cached addresses of this partition are void, and its groups are cached anew
+    const epoch = ++this.epochs[p]!;
+    const { cacheKeys, cacheAddresses, cacheEpochs, caching } = this;
     // the cursor: where the next group's row goes
     let wp = 0;
     let wo = 0;
@@ -228,7 +272,13 @@ export class FixedAggregateTable {
       const f64 = pages.f64[rp]!;
       for (let o = 0; o < end; o += words) {
         const key = codec.key(i32, f64, o);
-        const hash = hashKey(key, int32Key);
+        // hashKey, written out for int32 keys: this loop is compiled early (EARLY_ROWS) and must not keep a call per row
+        let hash: number;
+        if (int32Key) {
+          hash = Math.imul(key ^ (key >>> 16), 0x85ebca6b);
+          hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+          hash = (hash ^ (hash >>> 16)) >>> 0;
+        } else hash = hashKey(key, false);
         const tag = (hash >>> TAG_SHIFT) & 31;
         let s = hash & mask;
         let e = index[s >>> shift]![s & within]!;
@@ -252,7 +302,14 @@ export class FixedAggregateTable {
         if (wo + words > pageWords) (wp++, (wo = 0));
         if (wp !== rp || wo !== o) codec.copyRow(pages.i32[wp]!, wo, i32, o);
         if (groups < maxGroups) {
-          index[s >>> shift]![s & within] = (tag << ADDRESS_BITS) | (((wp << wordShift) | wo) + 1);
+          const address = ((wp << wordShift) | wo) + 1;
+          index[s >>> shift]![s & within] = (tag << ADDRESS_BITS) | address;
+          if (caching) {
+            const c = hash & CACHE_MASK;
+            cacheKeys[c] = key;
+            cacheAddresses[c] = address;
+            cacheEpochs[c] = epoch;
+          }
           groups++;
         } else overflow = true;
         wo += words;
@@ -270,6 +327,8 @@ export class FixedAggregateTable {
     const n = this.rows;
     this.emitAll();
     this.isFull = false;
+    this.compactAt = EARLY_ROWS;
+    this.caching = true;
     return n;
   }
 
@@ -281,8 +340,7 @@ export class FixedAggregateTable {
       pages.forEach((page, o) => this.emit(codec.read(pages.i32[page]!, pages.f32[page]!, pages.f64[page]!, o)));
       pages.reset(1);
     }
-    this.groups.fill(0);
-    this.rows = 0;
+    this.forgetRows();
   }
 
   /**
@@ -299,8 +357,7 @@ export class FixedAggregateTable {
       }
       pages.reset(0);
     }
-    this.groups.fill(0);
-    this.rows = 0;
+    this.forgetRows();
   }
 
   /** Emits the rows of page `p` of `pages` (a plain method: the engine compiles it apart from the async loop above). */
@@ -319,15 +376,20 @@ export class FixedAggregateTable {
   handOver(to: (value: number[]) => void): void {
     const codec = this.codec;
     for (const pages of this.parts) pages.drain((p, o) => to(codec.read(pages.i32[p]!, pages.f32[p]!, pages.f64[p]!, o)));
+    this.forgetRows();
+  }
+
+  /** After the pages were emptied: no groups, nothing cached. */
+  private forgetRows(): void {
     this.groups.fill(0);
+    for (let p = 0; p < this.epochs.length; p++) this.epochs[p]!++;
     this.rows = 0;
   }
 
   /** Gives every page back to the pool. */
   close(): void {
     for (const pages of this.parts) pages.reset(0);
-    this.groups.fill(0);
-    this.rows = 0;
+    this.forgetRows();
   }
 }
 
