@@ -50,6 +50,21 @@ describe("FixedAggregateTable", () => {
     expect(pool.available()).toBe(48);
   });
 
+  test("with few groups the table compacts early and folds records into cached group rows: it stays small", () => {
+    const { pool, out, table: t } = table(4096); // 4 MiB: room for all 200,000 rows, were they kept
+    const input = records(65_536 + 60_000, 500, 5);
+    for (const r of input) expect(t.add(r)).toBe(true);
+    // compacted at 65,536 rows, after which the records of cached keys (most of the 500) fold straight in:
+    // without the cache the 60,000 records after it would be rows
+    expect(t.size).toBeLessThan(20_000);
+    expect(pool.available()).toBeGreaterThan(4096 - 1100);
+    expect(t.compact()).toBe(true);
+    expect(t.size).toBe(500);
+    t.emitAll();
+    expect(fold(out)).toEqual(reference(input));
+    t.close();
+  });
+
   test("a table whose compaction frees too little refuses the record and is full; drain empties it", () => {
     const { out, table: t } = table(24);
     const input = records(5000, 4000, 2);
