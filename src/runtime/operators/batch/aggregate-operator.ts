@@ -122,7 +122,10 @@ export class AggregateOperator<T> extends BatchOperator<T, T> {
     }
     if (fixed.add(value as number[])) {
       // rows count records not folded yet: past the bound, fold them, and hand on if that leaves more than half
-      if (this.explicitMaxEntries && fixed.size > this.maxEntries && (fixed.compact(), fixed.size > this.maxEntries / 2)) this.drain();
+      if (this.explicitMaxEntries && fixed.size > this.maxEntries) {
+        fixed.compact();
+        if (fixed.size > this.maxEntries / 2) this.drain();
+      }
       return;
     }
     if (fixed.full) {

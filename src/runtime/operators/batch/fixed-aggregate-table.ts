@@ -82,14 +82,16 @@ export function fixedAggregateLayout(inputType: TypeInformation | undefined, key
  * later row's value: the last record's, as the general table), and the pages past the groups go
  * back to the pool.
  *
- * With few groups the table compacts early and often (EARLY_ROWS), so that it stays small; else it
- * compacts when its rows fill the pool up to a reserve (index pages, or the headroom
- * the constructor asks for if more); when that frees less
- * than a quarter of the pages, `add` refuses the record and sets `full`: a combiner then drains,
- * a final instance hands over (`handOver`). A compaction's index takes pages of the reserve; an
- * index that fills leaves the partition's remaining rows as they are and `compact` returns false
- * (a final instance hands over then too). Index slots hold a row's address within its partition
- * (page << wordShift | 4-byte word, plus one; 0 is empty) tagged with hash bits (ADDRESS_BITS).
+ * With few groups (the first EARLY_ROWS rows fold into at most half as many) the table compacts
+ * early and often, and caches where the groups' rows are: a record of a cached group folds
+ * straight into its row, so the table stays small. Otherwise it compacts when its rows fill the
+ * pool up to a reserve (the index's pages, or the headroom the constructor asks for if more);
+ * when that frees less than a quarter of the pages, `add` refuses the record and sets `full`: a
+ * combiner then drains, a final instance hands over (`handOver`). A compaction's index takes
+ * pages of the reserve; an index that fills leaves the partition's remaining rows as they are and
+ * `compact` returns false (a final instance hands over then too). Index slots hold a row's
+ * address within its partition (page << wordShift | 4-byte word, plus one; 0 is empty) tagged
+ * with hash bits (ADDRESS_BITS).
  *
  * Lifecycle: add* -> drain (any time) or compact + emitAll / emitPausing -> close (always); or
  * handOver -> close. Memory: every page from `pool`.
@@ -299,7 +301,10 @@ export class FixedAggregateTable {
           continue;
         }
         // a new group, or with the index full a row that stays as it is: either way it moves to the cursor
-        if (wo + words > pageWords) (wp++, (wo = 0));
+        if (wo + words > pageWords) {
+          wp++;
+          wo = 0;
+        }
         if (wp !== rp || wo !== o) codec.copyRow(pages.i32[wp]!, wo, i32, o);
         if (groups < maxGroups) {
           const address = ((wp << wordShift) | wo) + 1;

@@ -49,9 +49,9 @@ export interface RowCodec {
   /** Folds record `v` into the row by the layout's kinds (NONE fields take v's value). */
   fold(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number, v: number[]): void;
   /** Folds the row at word `so` of the views `s*` (a later record of the same key) into the row at `o`. */
-  foldRow(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number, s32: Int32Array, sf32: Float32Array, sf64: Float64Array, so: number): void;
-  /** Copies the row at word `so` of `s32`'s page to word `o` of `i32`'s, bit for bit. */
-  copyRow(i32: Int32Array, o: number, s32: Int32Array, so: number): void;
+  foldRow(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number, si32: Int32Array, sf32: Float32Array, sf64: Float64Array, so: number): void;
+  /** Copies the row at word `so` of `si32`'s page to word `o` of `i32`'s, bit for bit. */
+  copyRow(i32: Int32Array, o: number, si32: Int32Array, so: number): void;
   /** The row as a fresh tuple. */
   read(i32: Int32Array, f32: Float32Array, f64: Float64Array, o: number): number[];
   /** The row's key field (an INT or a LONG: never a float32). */
@@ -76,13 +76,14 @@ export function rowCodec(storage: Uint8Array, offsets: Int32Array, kinds: Int8Ar
 }
 
 function generateRowCodec(storage: Uint8Array, offsets: Int32Array, kinds: Int8Array, keyField: number, int32: Uint8Array, words: number): RowCodec {
+  // a field of the row at `o` of views i32/f32/f64, or with prefix "s" of the row at `so` of si32/sf32/sf64
   const at = (f: number, s = "") =>
-    storage[f] === I32 ? `${s || "i"}32[${s}o + ${offsets[f]}]` : storage[f] === F32 ? `${s}f32[${s}o + ${offsets[f]}]` : `${s}f64[(${s}o + ${offsets[f]}) >>> 1]`;
+    storage[f] === I32 ? `${s}i32[${s}o + ${offsets[f]}]` : storage[f] === F32 ? `${s}f32[${s}o + ${offsets[f]}]` : `${s}f64[(${s}o + ${offsets[f]}) >>> 1]`;
   const put: string[] = [];
   const fold: string[] = [];
   const foldRow: string[] = [];
   const copyRow: string[] = [];
-  for (let w = 0; w < words; w++) copyRow.push(`i32[o + ${w}] = s32[so + ${w}];`);
+  for (let w = 0; w < words; w++) copyRow.push(`i32[o + ${w}] = si32[so + ${w}];`);
   const read: string[] = [];
   const fits = [`Array.isArray(v)`, `v.length === ${storage.length}`];
   for (let f = 0; f < storage.length; f++) fits.push(int32[f] === 1 ? `(v[${f}] | 0) === v[${f}]` : `typeof v[${f}] === "number"`);
@@ -108,8 +109,8 @@ function generateRowCodec(storage: Uint8Array, offsets: Int32Array, kinds: Int8A
     fits(v) { return ${fits.join(" && ")}; },
     put(i32, f32, f64, o, v) { ${put.join(" ")} },
     fold(i32, f32, f64, o, v) { ${fold.join(" ")} },
-    foldRow(i32, f32, f64, o, s32, sf32, sf64, so) { ${foldRow.join(" ")} },
-    copyRow(i32, o, s32, so) { ${copyRow.join(" ")} },
+    foldRow(i32, f32, f64, o, si32, sf32, sf64, so) { ${foldRow.join(" ")} },
+    copyRow(i32, o, si32, so) { ${copyRow.join(" ")} },
     read(i32, f32, f64, o) { return [${read.join(", ")}]; },
     key(i32, f64, o) { return ${at(keyField)}; },
   };`;
