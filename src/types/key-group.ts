@@ -8,8 +8,9 @@ export const DEFAULT_MAX_PARALLELISM = 128;
 /** Flink's upper bound for maxParallelism (2^15): key groups are stored as 16-bit values. */
 export const UPPER_BOUND_MAX_PARALLELISM = 32768;
 
-/** The key group of a key: murmur-finalized hashKey modulo maxParallelism (Flink's assignToKeyGroup). */
+/** The key group of a key: murmur-finalized hashKey modulo maxParallelism (Flink's assignToKeyGroup); int32 keys take the straight-line int32KeyGroup. */
 export function assignToKeyGroup(key: unknown, maxParallelism: number): number {
+  if (typeof key === "number" && (key | 0) === key) return int32KeyGroup(key, maxParallelism);
   return keyGroupForHash(hashKey(key), maxParallelism);
 }
 

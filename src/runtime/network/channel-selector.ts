@@ -1,6 +1,6 @@
 /** Picks the output channel (consumer subtask) of each record: Flink's StreamPartitioners. */
 import type { PartitionerKind } from "../jobgraph/job-graph.ts";
-import { assignToKeyGroup, int32KeyGroup } from "../../types/key-group.ts";
+import { assignToKeyGroup } from "../../types/key-group.ts";
 import { engineRandom } from "../../core/clock.ts";
 
 export interface ChannelSelector {
@@ -60,8 +60,7 @@ class KeyGroupSelector implements ChannelSelector {
   keyGroup = 0;
   constructor(private readonly keyOf: (value: unknown) => unknown, private readonly maxParallelism: number, private readonly numChannels: number) {}
   select(value: unknown): number {
-    const key = this.keyOf(value);
-    const kg = (this.keyGroup = typeof key === "number" && (key | 0) === key ? int32KeyGroup(key, this.maxParallelism) : assignToKeyGroup(key, this.maxParallelism));
+    const kg = (this.keyGroup = assignToKeyGroup(this.keyOf(value), this.maxParallelism));
     // computeOperatorIndexForKeyGroup: both factors are below 2^15, the quotient non-negative
     return ((kg * this.numChannels) / this.maxParallelism) | 0;
   }
