@@ -36,9 +36,9 @@ export function int32KeyGroup(key: number, maxParallelism: number): number {
   return (maxParallelism & (maxParallelism - 1)) === 0 ? h & (maxParallelism - 1) : h % maxParallelism;
 }
 
-/** The subtask that owns a key group: floor(keyGroup * parallelism / maxParallelism). */
+/** The subtask that owns a key group: floor(keyGroup * parallelism / maxParallelism) (both factors below 2^15: an int32 floor). */
 export function computeOperatorIndexForKeyGroup(maxParallelism: number, parallelism: number, keyGroup: number): number {
-  return Math.floor((keyGroup * parallelism) / maxParallelism);
+  return ((keyGroup * parallelism) / maxParallelism) | 0;
 }
 
 /**

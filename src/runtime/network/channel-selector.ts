@@ -1,6 +1,6 @@
 /** Picks the output channel (consumer subtask) of each record: Flink's StreamPartitioners. */
 import type { PartitionerKind } from "../jobgraph/job-graph.ts";
-import { assignToKeyGroup } from "../../types/key-group.ts";
+import { assignToKeyGroup, computeOperatorIndexForKeyGroup } from "../../types/key-group.ts";
 import { engineRandom } from "../../core/clock.ts";
 
 export interface ChannelSelector {
@@ -61,7 +61,6 @@ class KeyGroupSelector implements ChannelSelector {
   constructor(private readonly keyOf: (value: unknown) => unknown, private readonly maxParallelism: number, private readonly numChannels: number) {}
   select(value: unknown): number {
     const kg = (this.keyGroup = assignToKeyGroup(this.keyOf(value), this.maxParallelism));
-    // computeOperatorIndexForKeyGroup: both factors are below 2^15, the quotient non-negative
-    return ((kg * this.numChannels) / this.maxParallelism) | 0;
+    return computeOperatorIndexForKeyGroup(this.maxParallelism, this.numChannels, kg);
   }
 }

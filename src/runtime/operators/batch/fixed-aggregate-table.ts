@@ -158,7 +158,7 @@ export class FixedAggregateTable {
     if (!codec.fits(value)) return false;
     const key = value[layout.keyField]!;
     if (!layout.int32Key && !Number.isSafeInteger(key)) return false;
-    const hash = hashKey(key, layout.int32Key);
+    const hash = hashNumberKey(key, layout.int32Key);
     const p = (hash >>> 1) >>> this.partShift;
     const pages = this.parts[p]!;
     // room first: a compaction moves rows and caches groups anew, perhaps this key's
@@ -274,13 +274,13 @@ export class FixedAggregateTable {
       const f64 = pages.f64[rp]!;
       for (let o = 0; o < end; o += words) {
         const key = codec.key(i32, f64, o);
-        // hashKey, written out for int32 keys: this loop is compiled early (EARLY_ROWS) and must not keep a call per row
+        // hashNumberKey, written out for int32 keys: this loop is compiled early (EARLY_ROWS) and must not keep a call per row
         let hash: number;
         if (int32Key) {
           hash = Math.imul(key ^ (key >>> 16), 0x85ebca6b);
           hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
           hash = (hash ^ (hash >>> 16)) >>> 0;
-        } else hash = hashKey(key, false);
+        } else hash = hashNumberKey(key, false);
         const tag = (hash >>> TAG_SHIFT) & 31;
         let s = hash & mask;
         let e = index[s >>> shift]![s & within]!;
@@ -399,7 +399,7 @@ export class FixedAggregateTable {
 }
 
 /** A key's hash: an int32's bits mixed, or a safe integer's two 32-bit halves. */
-function hashKey(key: number, int32: boolean): number {
+function hashNumberKey(key: number, int32: boolean): number {
   if (int32) return mixInt32(key);
   const high = Math.floor(key / 4294967296);
   return mixInt32((key | 0) ^ Math.imul(high | 0, 0x9e3779b1));
